@@ -1,1 +1,29 @@
-print("clevertap-actions")
+import ArgumentParser
+import CleverTapCore
+
+/// The `clevertap-actions` command: the wizard with no arguments on a terminal, verbs otherwise.
+/// Commands hold no logic of their own; each calls into CleverTapCore, Sandbox or SetupWizard.
+struct CleverTapActions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clevertap-actions",
+        abstract: "Set up and run a CleverTap (Actions) destination for Segment-format events.",
+        discussion: "With no arguments on a terminal, opens the setup wizard.",
+        subcommands: [
+            // Each verb lives in its own file in this folder; keep this list in README order.
+        ]
+    )
+
+    mutating func run() async throws {
+        // The wizard arrives with the terminal layer; until then explain the non-interactive verbs.
+        print(NonInteractiveHint.text)
+        throw ExitCode(2)
+    }
+}
+
+/// The one-line explanation printed when the wizard cannot run (no terminal).
+enum NonInteractiveHint {
+    static let text =
+        "clevertap-actions: the setup wizard needs a terminal; use `clevertap-actions setup --non-interactive`, `config`, `send-test` or `deliver` (see --help)."
+}
+
+await CleverTapActions.main()
