@@ -35,13 +35,19 @@ public struct JSONParser {
     /// Parses one complete JSON document; trailing non-whitespace is an error.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var text = text
-        return try text.withUTF8 { buffer throws(JSONParseError) in try parse(buffer) }
+        let result: Result<JSONValue, JSONParseError> = text.withUTF8 { buffer in
+            do throws(JSONParseError) { return .success(try parse(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// Parses one complete JSON document from bytes.
     public static func parse<C: Collection>(bytes: C) throws(JSONParseError) -> JSONValue where C.Element == UInt8 {
         let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer) }
+        let result: Result<JSONValue, JSONParseError> = array.withUnsafeBufferPointer { buffer in
+            do throws(JSONParseError) { return .success(try parse(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// Parses one complete JSON document from a buffer of UTF-8 bytes.
@@ -93,7 +99,7 @@ public struct JSONParser {
 
         mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
             let start = index
-            let count = literal.utf8CodeUnitsCount
+            let count = literal.utf8CodeUnitCount
             guard index + count <= bytes.count else { throw error("invalid literal, expected \(literal)", at: start) }
             let pointer = literal.utf8Start
             for i in 0..<count where bytes[index + i] != pointer[i] {

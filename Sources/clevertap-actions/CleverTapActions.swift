@@ -3,6 +3,7 @@ import CleverTapCore
 
 /// The `clevertap-actions` command: the wizard with no arguments on a terminal, verbs otherwise.
 /// Commands hold no logic of their own; each calls into CleverTapCore, Sandbox or SetupWizard.
+@main
 struct CleverTapActions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clevertap-actions",
@@ -26,4 +27,3 @@ enum NonInteractiveHint {
         "clevertap-actions: the setup wizard needs a terminal; use `clevertap-actions setup --non-interactive`, `config`, `send-test` or `deliver` (see --help)."
 }
 
-await CleverTapActions.main()

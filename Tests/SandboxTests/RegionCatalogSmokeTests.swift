@@ -1,0 +1,10 @@
+import Testing
+import CleverTapCore
+
+// Keeps the target non-empty until its own suites land; checks the catalog every module relies on.
+@Suite struct SandboxTestsRegionCatalog {
+    @Test func europeIsTheDefault() {
+        #expect(Region.defaultRegion.code == "eu1")
+        #expect(Region.named("IN1")?.apiBaseURL == "https://in1.api.clevertap.com")
+    }
+}
