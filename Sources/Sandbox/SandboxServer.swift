@@ -73,6 +73,11 @@ public final class SandboxHandle: Sendable {
     public func profile(identity: String) async -> SandboxProfile? { await store.profile(identity: identity) }
     /// Every accepted event record, in arrival order.
     public func events() async -> [JSONValue] { await store.allEvents() }
+    /// `GET /sandbox/requests` as a value: recent API requests, passcode masked.
+    public func recentRequestsJSON() async -> JSONValue {
+        let requests = await store.recentRequests()
+        return ["count": .int(Int64(requests.count)), "requests": .array(requests.map(\.jsonValue))]
+    }
     /// API requests being answered right now (held `timeout` faults included).
     public func inFlightCount() async -> Int { await store.inFlightCount }
     /// Requests held by `timeout` faults right now.
