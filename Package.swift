@@ -65,6 +65,7 @@ let package = Package(
             "Sandbox", "CleverTapCore",
             // Raw requests the client refuses to make (both delete keys, broken bodies).
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
