@@ -11,6 +11,7 @@ struct CleverTapActions: AsyncParsableCommand {
         discussion: "With no arguments on a terminal, opens the setup wizard.",
         subcommands: [
             // Each verb lives in its own file in this folder; keep this list in README order.
+            EvalMappingCommand.self,
         ]
     )
 
