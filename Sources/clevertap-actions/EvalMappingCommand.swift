@@ -19,13 +19,13 @@ struct EvalMappingCommand: ParsableCommand {
     func run() throws {
         let input: Int32
         do { input = try InputDescriptor.openForReading(file) } catch {
-            FileOutput.standardError("clevertap-actions eval-mapping: \(error)")
+            Console.error("eval-mapping: \(error)")
             throw ExitCode(2)
         }
         defer { InputDescriptor.closeIfOwned(input) }
         let errors: Int
         do { errors = try MappingEvaluation.run(input: input, output: 1) } catch {
-            FileOutput.standardError("clevertap-actions eval-mapping: \(error)")
+            Console.error("eval-mapping: \(error)")
             throw ExitCode(1)
         }
         if errors > 0 { throw ExitCode(1) }
