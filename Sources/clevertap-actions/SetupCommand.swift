@@ -103,8 +103,11 @@ struct SetupCommand: AsyncParsableCommand {
         let outcome: SetupOutcome
         do {
             store = try options.store()
-            outcome = try store.load().applying(request, validator: store.validator)
-            try store.save(outcome.workspace)
+            outcome = try store.update { workspace in
+                let outcome = try workspace.applying(request, validator: store.validator)
+                workspace = outcome.workspace
+                return outcome
+            }
         } catch let error as SetupError {
             if case .usage(let message) = error { throw Console.usage(message, command: "setup") }
             throw Console.fail(error.description)
