@@ -3,7 +3,7 @@ import Testing
 @testable import CleverTapCore
 
 /// A file in a fresh temporary directory, removed with the directory.
-struct TemporaryDirectory: ~Copyable {
+struct DeliveryTempDirectory: ~Copyable {
     let path: String
 
     init() throws {
@@ -21,7 +21,7 @@ struct TemporaryDirectory: ~Copyable {
 }
 
 /// What a reader produced, flattened for assertions.
-enum ReadItem: Equatable, CustomStringConvertible {
+enum DeliveryReadItem: Equatable, CustomStringConvertible {
     case value(String, line: Int, element: Int?)
     case malformed(line: Int, element: Int?, message: String)
 
@@ -39,9 +39,9 @@ enum ReadItem: Equatable, CustomStringConvertible {
     }
 }
 
-func readAll(path: String) throws -> [ReadItem] {
+func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
     var reader = try EventInputReader(path: path)
-    var items: [ReadItem] = []
+    var items: [DeliveryReadItem] = []
     while let item = try reader.next() {
         switch item {
         case .value(let bytes, let position, _):
@@ -57,9 +57,9 @@ func readAll(path: String) throws -> [ReadItem] {
 
 @Suite struct DeliveryInputReaderTests {
     @Test func ndjsonLinesCarryTheirLineNumbersAndSkipBlankLines() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let file = try directory.write("events.ndjson", "{\"a\":1}\n\n  {\"b\":2}  \r\n{\"c\":\n{\"d\":4}")
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         #expect(items == [
             .value(#"{"a":1}"#, line: 1, element: nil),
             .value(#"{"b":2}"#, line: 3, element: nil),
@@ -69,13 +69,13 @@ func readAll(path: String) throws -> [ReadItem] {
     }
 
     @Test func aByteOrderMarkIsSkipped() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let file = try directory.write("bom.ndjson", "\u{FEFF}{\"a\":1}\n")
-        #expect(try readAll(path: file) == [.value(#"{"a":1}"#, line: 1, element: nil)])
+        #expect(try deliveryReadAll(path: file) == [.value(#"{"a":1}"#, line: 1, element: nil)])
     }
 
     @Test func aTopLevelArrayIsStreamedElementByElement() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let file = try directory.write("events.json", """
 
         [
@@ -85,7 +85,7 @@ func readAll(path: String) throws -> [ReadItem] {
         ]
 
         """)
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         #expect(items == [
             .value(#"{"type": "identify", "traits": {"tags": ["a", "b]"], "note": "}{,"}}"#, line: 3, element: 0),
             .value(#"{"type": "track"}"#, line: 4, element: 1),
@@ -96,19 +96,19 @@ func readAll(path: String) throws -> [ReadItem] {
     }
 
     @Test func aPrettyPrintedEnvelopeIsOneValue() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let text = "{\n  \"batch\": [\n    {\"type\": \"identify\"}\n  ]\n}\n{\"type\": \"track\"}\n"
         let file = try directory.write("envelope.json", text)
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         #expect(items.count == 2)
         #expect(items.first == .value("{\n  \"batch\": [\n    {\"type\": \"identify\"}\n  ]\n}", line: 1, element: nil))
         #expect(items.last == .value(#"{"type": "track"}"#, line: 6, element: nil))
     }
 
     @Test func aCutOffArrayReportsWhereTheBrokenElementStarts() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let file = try directory.write("cut.json", "[{\"a\":1},\n {\"b\":\n")
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         #expect(items.count == 2)
         #expect(items.first == .value(#"{"a":1}"#, line: 1, element: 0))
         guard case .malformed(let line, let element, let message)? = items.last else {
@@ -121,9 +121,9 @@ func readAll(path: String) throws -> [ReadItem] {
     }
 
     @Test func anUnclosedArrayIsReported() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let file = try directory.write("open.json", "[{\"a\":1}\n")
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         #expect(items.first == .value(#"{"a":1}"#, line: 1, element: 0))
         #expect(items.count == 2)
         if case .malformed(_, _, let message)? = items.last { #expect(message.contains("not closed")) } else {
@@ -132,9 +132,9 @@ func readAll(path: String) throws -> [ReadItem] {
     }
 
     @Test func aStrayCharacterInAnArrayIsReportedAndReadingGoesOn() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let file = try directory.write("stray.json", "[{\"a\":1} x {\"b\":2}]")
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         // A missing comma is reported and the next byte read as the next element (here the stray
         // `x`, which the decoder then reports as invalid JSON): nothing is silently dropped.
         #expect(items.count == 5)
@@ -149,7 +149,7 @@ func readAll(path: String) throws -> [ReadItem] {
     /// Values that straddle the reader's chunk boundaries come out whole and in order.
     @Test(arguments: ["ndjson", "array"])
     func manyEventsAcrossChunkBoundaries(layout: String) throws {
-        let directory = try TemporaryDirectory()
+        let directory = try DeliveryTempDirectory()
         let count = 5000
         var lines: [String] = []
         for i in 0..<count {
@@ -159,7 +159,7 @@ func readAll(path: String) throws -> [ReadItem] {
         let text = layout == "ndjson" ? lines.joined(separator: "\n") + "\n" : "[\n" + lines.joined(separator: ",\n") + "\n]\n"
         #expect(text.utf8.count > 2 * EventInputReader.chunkSize)
         let file = try directory.write("many.\(layout)", text)
-        let items = try readAll(path: file)
+        let items = try deliveryReadAll(path: file)
         #expect(items.count == count)
         for (i, item) in items.enumerated() {
             guard case .value(let body, let line, let element) = item else {

@@ -2,12 +2,15 @@
 public struct BatchEntry: Sendable {
     /// Index into `EventRouter.subscriptions`.
     public var subscription: Int
-    public var record: ActionRecord
+    public var action: ActionKind
+    /// The CleverTap record: a profile for uploads, `{"identity": ...}` for deletes.
+    public var record: JSONValue
     public var event: SourceEvent
     public var position: InputPosition
 
-    public init(subscription: Int, record: ActionRecord, event: SourceEvent, position: InputPosition) {
+    public init(subscription: Int, action: ActionKind, record: JSONValue, event: SourceEvent, position: InputPosition) {
         self.subscription = subscription
+        self.action = action
         self.record = record
         self.event = event
         self.position = position
@@ -24,15 +27,11 @@ public struct RecordBatch: Sendable {
         self.entries = entries
     }
 
-    /// The upload records (`d` elements) of a `.userUpload` batch.
-    public var profiles: [JSONValue] {
-        entries.compactMap { if case .profile(let record) = $0.record { return record } else { return nil } }
-    }
+    /// The records in order (the `d` elements of an upload).
+    public var records: [JSONValue] { entries.map(\.record) }
 
-    /// The identities of a `.userDelete` batch.
-    public var identities: [String] {
-        entries.compactMap { if case .deletion(let identity) = $0.record { return identity } else { return nil } }
-    }
+    /// The identities of a `.userDelete` batch, in order.
+    public var identities: [String] { entries.map { $0.record["identity"]?.stringValue ?? "" } }
 
     /// The exact request body CleverTap receives for this batch:
     /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes.
@@ -40,21 +39,15 @@ public struct RecordBatch: Sendable {
         switch action {
         case .userUpload:
             out.append(contentsOf: #"{"d":["#.utf8)
-            var first = true
-            for entry in entries {
-                guard case .profile(let record) = entry.record else { continue }
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                JSONWriter.write(record, into: &out)
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.write(entry.record, into: &out)
             }
             out.append(contentsOf: "]}".utf8)
         case .userDelete:
             out.append(contentsOf: #"{"identity":["#.utf8)
-            var first = true
-            for entry in entries {
-                guard case .deletion(let identity) = entry.record else { continue }
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
+            for (index, identity) in identities.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 JSONWriter.writeString(identity, into: &out)
             }
             out.append(contentsOf: "]}".utf8)
@@ -103,7 +96,7 @@ public struct Batcher: Sendable {
 
     /// Adds a record; returns the batch it completed, if any.
     public mutating func add(_ entry: BatchEntry, now: @autoclosure () -> ContinuousClock.Instant) -> RecordBatch? {
-        switch entry.record.action {
+        switch entry.action {
         case .userUpload:
             if uploads.isEmpty {
                 uploadsSince = now()

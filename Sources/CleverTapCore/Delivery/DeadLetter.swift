@@ -70,7 +70,7 @@ public struct DeadLetterWriteError: Error, Sendable, CustomStringConvertible {
 /// runs' dead letters are never overwritten. Safe to use from the reading thread and sender tasks.
 public final class DeadLetterWriter: @unchecked Sendable {
     public let path: String
-    private let lock = Lock()
+    private let lock = DeliveryLock()
     private var fd: Int32 = -1
     private var buffer: [UInt8] = []
     private var written = 0

@@ -24,7 +24,7 @@ public struct DeliveryConcurrency: Sendable, Hashable {
 public final class DeliveryControl: @unchecked Sendable {
     public enum Phase: Sendable, Equatable { case running, stopping, aborting }
 
-    private let lock = Lock()
+    private let lock = DeliveryLock()
     private var phase = Phase.running
     let abortSignals: AsyncStream<Void>
     private let abortContinuation: AsyncStream<Void>.Continuation
@@ -58,7 +58,7 @@ public final class DeliveryControl: @unchecked Sendable {
 public final class DeadLetterFiles: @unchecked Sendable {
     private let explicitPath: String?
     private let directory: String
-    private let lock = Lock()
+    private let lock = DeliveryLock()
     private var writers: [String: DeadLetterWriter] = [:]
     private var order: [String] = []
 
@@ -399,8 +399,8 @@ struct ReadingLoop: Sendable {
                                 switch route {
                                 case .record(let subscription, let record):
                                     summary.perSubscription[subscription].matched += 1
-                                    let entry = BatchEntry(subscription: subscription, record: record, event: event.source,
-                                                           position: event.position)
+                                    let entry = BatchEntry(subscription: subscription, action: subscriptions[subscription].action,
+                                                           record: record, event: event.source, position: event.position)
                                     if let full = batcher.add(entry, now: clock.now) { hand(full) }
                                 case .skipped(let subscription, let reason, let message):
                                     summary.perSubscription[subscription].matched += 1

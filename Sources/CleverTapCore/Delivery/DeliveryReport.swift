@@ -161,7 +161,7 @@ public struct DeliveryReport: Sendable {
 
 /// Live counts for the progress line, shared between the reading thread and the senders.
 public final class DeliveryCounters: @unchecked Sendable {
-    private let lock = Lock()
+    private let lock = DeliveryLock()
     private var events = 0
     private var sent = 0
     private var failed = 0

@@ -47,20 +47,20 @@ public struct RecordFailure: Sendable, Hashable {
 }
 
 /// What happened to one record of a batch.
-public enum RecordOutcome: Sendable, Hashable {
+public enum DeliveryOutcome: Sendable, Hashable {
     case processed
     case failed(RecordFailure)
 }
 
 /// The answer to one batch: one outcome per entry (same order), and what it cost.
 public struct BatchOutcome: Sendable {
-    public var outcomes: [RecordOutcome]
+    public var outcomes: [DeliveryOutcome]
     /// HTTP requests made, retries included.
     public var requests: Int
     /// Attempts beyond the first.
     public var retries: Int
 
-    public init(outcomes: [RecordOutcome], requests: Int, retries: Int) {
+    public init(outcomes: [DeliveryOutcome], requests: Int, retries: Int) {
         self.outcomes = outcomes
         self.requests = requests
         self.retries = retries
@@ -85,7 +85,7 @@ public protocol DeliveryTransport: Sendable {
 public final class LineSink: @unchecked Sendable {
     private let fd: Int32
     private let ownsDescriptor: Bool
-    private let lock = Lock()
+    private let lock = DeliveryLock()
     private var buffer: [UInt8] = []
     private var failure: String?
 

@@ -11,21 +11,6 @@ public struct DeliverySubscription: Sendable, Hashable {
     }
 }
 
-/// A record ready to be sent, already mapped, converted and validated.
-public enum ActionRecord: Sendable, Hashable {
-    /// One element of the `d` array of `POST /1/upload`.
-    case profile(JSONValue)
-    /// One identity for `POST /1/delete/profiles.json`.
-    case deletion(identity: String)
-
-    public var action: ActionKind {
-        switch self {
-        case .profile: return .userUpload
-        case .deletion: return .userDelete
-        }
-    }
-}
-
 /// Why a subscription whose trigger matched produced no record.
 public enum SkipReason: String, Sendable, Hashable, CaseIterable {
     /// The mapping could not be applied to the event.
@@ -36,8 +21,10 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
 
 /// What one subscription made of one event.
 public enum RouteResult: Sendable {
-    /// The trigger matched and the record is ready; `subscription` indexes `EventRouter.subscriptions`.
-    case record(subscription: Int, ActionRecord)
+    /// The trigger matched and the record is ready (mapped, converted, validated); `subscription`
+    /// indexes `EventRouter.subscriptions`. User Upload: an element of `/1/upload`'s `d`;
+    /// Delete User: `{"identity": "..."}`.
+    case record(subscription: Int, JSONValue)
     /// The trigger matched but no record could be made.
     case skipped(subscription: Int, reason: SkipReason, message: String)
 }

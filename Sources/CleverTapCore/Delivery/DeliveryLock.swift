@@ -8,7 +8,7 @@ import Darwin
 
 /// A small mutex for the few places where a thread and async tasks share state (counters, output
 /// buffers). Heap-allocated so its address is stable.
-final class Lock: @unchecked Sendable {
+final class DeliveryLock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     init() {
