@@ -13,7 +13,7 @@ struct CleverTapActions: AsyncParsableCommand {
         subcommands: [
             // Each verb lives in its own file in this folder; keep this list in README order.
             SetupCommand.self, ConfigCommand.self, RegionsCommand.self, DetectRegionCommand.self,
-            EvalTriggerCommand.self,
+            EvalTriggerCommand.self, DeliverCommand.self,
         ]
     )
 
