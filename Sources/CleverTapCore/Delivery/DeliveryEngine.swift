@@ -256,7 +256,8 @@ public struct DeliveryEngine: Sendable {
                 : .failed(RecordFailure(kind: .undeliverable, reason: "no answer for this record in CleverTap's reply"))
             switch result {
             case .processed:
-                report.subscriptions[entry.subscription].processed += 1
+                // A dry run confirms nothing: its records are counted as sent only.
+                if transport.sendsForReal { report.subscriptions[entry.subscription].processed += 1 }
             case .failed(let failure):
                 failed += 1
                 report.subscriptions[entry.subscription].unprocessed[failure.reportKey, default: 0] += 1
