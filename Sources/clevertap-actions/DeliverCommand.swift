@@ -86,7 +86,7 @@ struct DeliverCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let destination: Destination
-        do throws(DestinationChoice.Problem) {
+        do throws(DestinationChoice.Failure) {
             destination = try DestinationChoice.pick(self.destination, in: workspace)
         } catch {
             throw Console.usage(error.description, command: "deliver")
@@ -188,28 +188,5 @@ struct DeliverCommand: AsyncParsableCommand {
         let left = URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
         let right = URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
         return left == right
-    }
-}
-
-/// Which destination a verb works on: the one named (by name or id), or the only one there is.
-enum DestinationChoice {
-    struct Problem: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func pick(_ requested: String?, in workspace: Workspace) throws(Problem) -> Destination {
-        let names = workspace.destinations.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        if let requested {
-            if let match = workspace.destinations.first(where: { $0.name == requested || $0.id == requested }) { return match }
-            if workspace.destinations.isEmpty {
-                throw Problem(description: "no destination \"\(requested)\": the workspace has none yet; create one with `clevertap-actions setup`")
-            }
-            throw Problem(description: "no destination \"\(requested)\" in the workspace; it has \(names)")
-        }
-        switch workspace.destinations.count {
-        case 0: throw Problem(description: "the workspace has no destination yet; create one with `clevertap-actions setup`")
-        case 1: return workspace.destinations[0]
-        default: throw Problem(description: "the workspace has \(workspace.destinations.count) destinations (\(names)); choose one with --destination")
-        }
     }
 }
