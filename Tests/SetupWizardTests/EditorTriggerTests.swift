@@ -19,6 +19,13 @@ import TerminalUI
         (TriggerCondition(.property("note"), .equals, .string(#"say "hi" \ bye"#)), #"properties.note = "say \"hi\" \\ bye""#),
         (TriggerCondition(.property("a"), .less, .number("1")), "properties.a < 1"),
         (TriggerCondition(.property("a"), .greaterOrEqual, .number("0")), "properties.a >= 0"),
+        (TriggerCondition(.trait("first name"), .equals, .string("Jack")), #"traits.first\ name = "Jack""#),
+        (TriggerCondition(.property("product 1.price"), .greater, .number("5")), #"properties.product\ 1.price > 5"#),
+        (TriggerCondition(.property("order-id"), .notEquals, .null), "properties.order-id != null"),
+        (TriggerCondition(.userId, .equals, .string("u-1")), #"userId = "u-1""#),
+        (TriggerCondition(.pageName, .equals, .string("Pricing")), #"name = "Pricing""#),
+        (TriggerCondition(.trait("email"), .notContains, .string("@test.")), #"!contains(traits.email, "@test.")"#),
+        (TriggerCondition(.eventName, .notMatches, .string("*Test*")), #"!match(event, "*Test*")"#),
     ]
 
     @Test(arguments: conditionTexts)
@@ -52,17 +59,27 @@ import TerminalUI
         #expect(TriggerLiteral(input: input, asText: asText) == expected)
     }
 
+    @Test func singleQuotedTextReadsTheSame() throws {
+        let parsed = try TriggerBuilder.parse(#"event = 'Delete User' and contains(traits.note, 'it\'s')"#).get()
+        #expect(parsed.conditions == [
+            TriggerCondition(.eventName, .equals, .string("Delete User")),
+            TriggerCondition(.trait("note"), .contains, .string("it's")),
+        ])
+    }
+
     @Test func rowsTheTriggerCannotExpressSayWhy() {
-        #expect(TriggerCondition(.trait("first name"), .equals, .string("x")).problem?.contains("cannot be written") == true)
-        #expect(TriggerCondition(.trait("n"), .contains, .number("1")).problem?.contains("text value") == true)
+        #expect(TriggerCondition(.trait("address..city"), .equals, .string("x")).problem?.contains("empty part") == true)
+        #expect(TriggerCondition(.trait(""), .equals, .string("x")).problem == "Name the trait field to compare.")
+        #expect(TriggerCondition(.trait("n"), .contains, .number("1")).problem?.contains("compares text") == true)
+        #expect(TriggerCondition(.trait("n"), .greater, .string("x")).problem == "> compares numbers: give a number.")
         #expect(TriggerCondition(.eventName, .equals, .string("")).problem == "Give the event name to compare with.")
     }
 
     static let rejections: [(String, TriggerBuilderRejection.Kind, Int, String)] = [
         (#"(type = "identify")"#, .beyondBuilder, 0, "parentheses"),
-        (#"!contains(event, "x")"#, .beyondBuilder, 0, "negates"),
+        (#"!(type = "identify")"#, .beyondBuilder, 0, "negates"),
         (#"type = "track" and event = "A" or event = "B""#, .beyondBuilder, 31, #"mixes "and" with "or""#),
-        (#"userId = "u-1""#, .beyondBuilder, 0, "not userId"),
+        (#"anonymousId = "a-1""#, .beyondBuilder, 0, "not anonymousId"),
         (#"properties.a = properties.b"#, .beyondBuilder, 15, "compares with the field"),
         (#"type = "identify"#, .syntax, 7, "no closing quote"),
         (#"type = "#, .syntax, 7, "expected a value"),
@@ -166,12 +183,12 @@ import TerminalUI
     @Test func builderRowsWithProblemsMakeTheTriggerInvalid() {
         var editor = TriggerEditor(text: "", sample: Self.identify)
         editor.addCondition(TriggerCondition(.eventType, .equals, .string("identify")))
-        editor.addCondition(TriggerCondition(.trait("first name"), .equals, .string("Jack")))
+        editor.addCondition(TriggerCondition(.trait("first..name"), .equals, .string("Jack")))
         guard case .invalid(let message, let position) = editor.status else {
             Issue.record("expected invalid, got \(editor.status)")
             return
         }
-        #expect(message.hasPrefix("condition 2: \"first name\" cannot be written"))
+        #expect(message.hasPrefix("condition 2: \"first..name\" has an empty part"))
         #expect(position == #"type = "identify" and "#.count)
         editor.replaceCondition(at: 1, with: TriggerCondition(.trait("first_name"), .equals, .string("Jack")))
         #expect(editor.status == .valid(sampleMatches: true, warnings: []))
@@ -197,6 +214,8 @@ import TerminalUI
         (#"match(traits.name, "Jack")"#, false), (#"traits.logins = "42""#, false),
         (#"context.locale = "en-US" and traits.plan = "pro""#, true), (#"traits.plan = "free" or type = "identify""#, true),
         (#"traits.plan = "free" and type = "identify""#, false), (#"traits.name > 1"#, false),
+        (#"!contains(traits.email, "@example.org")"#, true), (#"!match(traits.name, "Jack*")"#, false),
+        (#"userId = "u-1001""#, true), (#"traits.first_name = 'Jack'"#, true), (#"!contains(traits.missing, "x")"#, true),
     ]
 
     @Test(arguments: evaluations)

@@ -1,34 +1,57 @@
 import CleverTapCore
 
-/// What a builder condition tests.
+/// What a builder condition tests: the fields Segment's subscription builder offers.
 enum TriggerSubject: Sendable, Hashable {
     /// `type`: identify, track, page, screen, group, alias.
     case eventType
     /// `event`: a track event's name.
     case eventName
-    /// `properties.<path>`
+    /// `name`: a page or screen name.
+    case pageName
+    /// `userId`
+    case userId
+    /// `properties.<path>`; the path's parts are separated by dots, written unescaped here.
     case property(String)
     /// `traits.<path>`
     case trait(String)
     /// `context.<path>`
     case context(String)
 
-    /// The field as the trigger language writes it.
+    /// The field as the trigger language writes it. Characters other than letters, digits, `_`
+    /// and `-` in a path are escaped with a backslash (`properties.product\ 1.price`), the way
+    /// Segment's own builder writes them; dots always separate parts.
     var fieldPath: String {
         switch self {
         case .eventType: return "type"
         case .eventName: return "event"
-        case .property(let path): return "properties." + path
-        case .trait(let path): return "traits." + path
-        case .context(let path): return "context." + path
+        case .pageName: return "name"
+        case .userId: return "userId"
+        case .property(let path): return "properties." + Self.escape(path)
+        case .trait(let path): return "traits." + Self.escape(path)
+        case .context(let path): return "context." + Self.escape(path)
         }
     }
 
-    /// The builder subject for a trigger field path, or nil for fields the builder does not offer.
+    /// The event's keys this subject reads, outermost first.
+    var segments: [String] {
+        switch self {
+        case .eventType: return ["type"]
+        case .eventName: return ["event"]
+        case .pageName: return ["name"]
+        case .userId: return ["userId"]
+        case .property(let path): return ["properties"] + path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        case .trait(let path): return ["traits"] + path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        case .context(let path): return ["context"] + path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// The builder subject for an (unescaped) trigger field path, or nil for fields the builder does not offer.
     init?(fieldPath: String) {
         switch fieldPath {
         case "type": self = .eventType
         case "event": self = .eventName
+        case "name": self = .pageName
+        case "userId": self = .userId
         default:
             for (prefix, make) in [("properties.", TriggerSubject.property), ("traits.", TriggerSubject.trait), ("context.", TriggerSubject.context)]
             where fieldPath.hasPrefix(prefix) && fieldPath.count > prefix.count {
@@ -43,18 +66,30 @@ enum TriggerSubject: Sendable, Hashable {
         switch self {
         case .eventType: return "event type"
         case .eventName: return "event name"
+        case .pageName: return "page name"
+        case .userId: return "user id"
         case .property(let path): return "property " + path
         case .trait(let path): return "trait " + path
         case .context(let path): return "context " + path
         }
     }
 
-    /// The path inside properties/traits/context, for checking it can be written in a trigger.
+    /// The path inside properties/traits/context, for checking it names something.
     var innerPath: String? {
         switch self {
-        case .eventType, .eventName: return nil
+        case .eventType, .eventName, .pageName, .userId: return nil
         case .property(let path), .trait(let path), .context(let path): return path
         }
+    }
+
+    private static func escape(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            let plain = character.isASCII && (character.isLetter || character.isNumber || character == "_" || character == "-" || character == ".")
+            if !plain { out.append("\\") }
+            out.append(character)
+        }
+        return out
     }
 }
 
@@ -67,7 +102,9 @@ enum TriggerOperator: String, Sendable, Hashable, CaseIterable {
     case greater = ">"
     case greaterOrEqual = ">="
     case contains
+    case notContains = "!contains"
     case matches = "match"
+    case notMatches = "!match"
 
     var label: String {
         switch self {
@@ -78,12 +115,17 @@ enum TriggerOperator: String, Sendable, Hashable, CaseIterable {
         case .greater: return ">"
         case .greaterOrEqual: return ">="
         case .contains: return "contains"
+        case .notContains: return "does not contain"
         case .matches: return "matches (* any text, ? one character)"
+        case .notMatches: return "does not match"
         }
     }
 
     /// `contains` and `match` are written as functions: `contains(field, "text")`.
-    var isFunction: Bool { self == .contains || self == .matches }
+    var isFunction: Bool { [.contains, .notContains, .matches, .notMatches].contains(self) }
+
+    /// `<`, `<=`, `>`, `>=` compare numbers only.
+    var isOrdering: Bool { [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(self) }
 }
 
 /// A value in a condition, typed the way the trigger language types it.
@@ -123,6 +165,8 @@ enum TriggerLiteral: Sendable, Hashable {
         }
     }
 
+    var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+
     /// `-?digits(.digits)?`: the number forms the trigger language reads.
     static func isNumber(_ text: String) -> Bool {
         var rest = Substring(text)
@@ -151,26 +195,19 @@ struct TriggerCondition: Sendable, Hashable {
 
     /// What makes this row unusable, in words, or nil.
     var problem: String? {
-        if let inner = subject.innerPath, !TriggerSubjectPath.isWritable(inner) {
-            return "\"\(inner)\" cannot be written in a trigger field: use letters, digits and _ separated by dots (raw mode for anything else)."
+        if let inner = subject.innerPath, inner.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            return inner.isEmpty ? "Name the \(subject.label)field to compare." : "\"\(inner)\" has an empty part between dots; name each part (e.g. address.city)."
         }
-        if op.isFunction, case .string = value {} else if op.isFunction {
-            return "\(op.rawValue) compares text: give a text value."
+        if op.isFunction, value.stringValue == nil {
+            return "\(op.label) compares text: give a text value."
         }
-        if case .string(let s) = value, s.isEmpty, subject == .eventType || subject == .eventName {
+        if op.isOrdering, case .number = value {} else if op.isOrdering {
+            return "\(op.rawValue) compares numbers: give a number."
+        }
+        if value.stringValue?.isEmpty == true, [.eventType, .eventName].contains(subject) {
             return "Give the \(subject.label) to compare with."
         }
         return nil
-    }
-}
-
-enum TriggerSubjectPath {
-    /// Paths the builder writes unquoted into the trigger: identifier-like dotted parts.
-    static func isWritable(_ path: String) -> Bool {
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.allSatisfy { part in
-            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "$") }
-        }
     }
 }
 
@@ -258,17 +295,15 @@ private struct SubsetParser {
     mutating func parseCondition() throws(TriggerBuilderRejection) -> TriggerCondition {
         switch token {
         case .symbol("("): throw beyond("parentheses group conditions; the builder has one flat list")
-        case .symbol("!"): throw beyond("\"!\" negates a condition; the builder has no negation")
+        case .symbol("!"):
+            let bang = tokenStart
+            try advance()
+            guard case .identifier(let name) = token, name == "contains" || name == "match" else {
+                throw TriggerBuilderRejection(kind: .beyondBuilder, message: "\"!\" negates a condition; the builder negates only contains and match", position: bang)
+            }
+            return try parseFunction(negated: true)
         case .identifier(let name) where name == "contains" || name == "match":
-            let op: TriggerOperator = name == "contains" ? .contains : .matches
-            try advance()
-            try expect("(")
-            let subject = try parseSubject()
-            try expect(",")
-            guard case .string(let value) = token else { throw syntax("expected quoted text as \(name)'s second argument, found \(describe(token))") }
-            try advance()
-            try expect(")")
-            return TriggerCondition(subject, op, .string(value))
+            return try parseFunction(negated: false)
         default:
             let subject = try parseSubject()
             guard case .symbol(let symbol) = token, let op = TriggerOperator(rawValue: symbol) else {
@@ -288,6 +323,20 @@ private struct SubsetParser {
             try advance()
             return TriggerCondition(subject, op, value)
         }
+    }
+
+    /// `contains(field, "text")` / `match(field, "glob")`, the current token being the name.
+    mutating func parseFunction(negated: Bool) throws(TriggerBuilderRejection) -> TriggerCondition {
+        guard case .identifier(let name) = token else { throw syntax("expected contains or match") }
+        let op: TriggerOperator = name == "contains" ? (negated ? .notContains : .contains) : (negated ? .notMatches : .matches)
+        try advance()
+        try expect("(")
+        let subject = try parseSubject()
+        try expect(",")
+        guard case .string(let value) = token else { throw syntax("expected quoted text as \(name)'s second argument, found \(describe(token))") }
+        try advance()
+        try expect(")")
+        return TriggerCondition(subject, op, .string(value))
     }
 
     mutating func parseSubject() throws(TriggerBuilderRejection) -> TriggerSubject {
@@ -322,7 +371,7 @@ private struct SubsetParser {
         tokenStart = index
         guard index < characters.count else { token = .end; return }
         let c = characters[index]
-        if c == "\"" {
+        if c == "\"" || c == "'" {
             var value = ""
             index += 1
             while true {
@@ -331,7 +380,7 @@ private struct SubsetParser {
                 }
                 let d = characters[index]
                 index += 1
-                if d == "\"" { break }
+                if d == c { break }
                 if d == "\\", index < characters.count { value.append(characters[index]); index += 1; continue }
                 value.append(d)
             }
@@ -346,11 +395,19 @@ private struct SubsetParser {
                 throw TriggerBuilderRejection(kind: .syntax, message: "\(text) is not a number", position: tokenStart)
             }
             token = .number(text)
-        } else if c.isASCII && (c.isLetter || c == "_" || c == "$") {
+        } else if c.isASCII && (c.isLetter || c == "_" || c == "$") || c == "\\" {
+            // A field path: letters, digits, _ $ - and dots; a backslash makes the next character
+            // part of the name (`properties.product\ 1`).
             var text = ""
-            while index < characters.count, characters[index].isASCII,
-                  characters[index].isLetter || characters[index].isNumber || characters[index] == "_" || characters[index] == "$" || characters[index] == "." {
-                text.append(characters[index]); index += 1
+            while index < characters.count {
+                let d = characters[index]
+                if d == "\\", index + 1 < characters.count {
+                    text.append(characters[index + 1]); index += 2
+                } else if d.isASCII && (d.isLetter || d.isNumber || d == "_" || d == "$" || d == "." || d == "-") {
+                    text.append(d); index += 1
+                } else {
+                    break
+                }
             }
             token = .identifier(text)
         } else {

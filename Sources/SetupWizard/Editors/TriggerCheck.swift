@@ -53,7 +53,8 @@ enum TriggerCheck {
 /// far as the builder's subset needs them. Replaced by `Trigger.matches` after the merge.
 enum InterimEvaluator {
     static func matches(_ condition: TriggerCondition, _ event: JSONValue) -> Bool {
-        let field = resolve(condition.subject.fieldPath, in: event)
+        var field: JSONValue? = event
+        for segment in condition.subject.segments { field = field?[segment] }
         switch condition.op {
         case .equals: return equal(field, condition.value)
         case .notEquals: return !equal(field, condition.value)
@@ -65,19 +66,13 @@ enum InterimEvaluator {
             case .greater: return lhs > rhs
             default: return lhs >= rhs
             }
-        case .contains:
-            guard let haystack = field?.stringValue, case .string(let needle) = condition.value else { return false }
-            return haystack.contains(needle)
-        case .matches:
-            guard let text = field?.stringValue, case .string(let pattern) = condition.value else { return false }
-            return glob(Array(pattern), Array(text))
+        case .contains, .notContains:
+            guard let haystack = field?.stringValue, case .string(let needle) = condition.value else { return condition.op == .notContains }
+            return haystack.contains(needle) == (condition.op == .contains)
+        case .matches, .notMatches:
+            guard let text = field?.stringValue, case .string(let pattern) = condition.value else { return condition.op == .notMatches }
+            return glob(Array(pattern), Array(text)) == (condition.op == .matches)
         }
-    }
-
-    static func resolve(_ dotted: String, in event: JSONValue) -> JSONValue? {
-        var current: JSONValue? = event
-        for part in dotted.split(separator: ".") { current = current?[String(part)] }
-        return current
     }
 
     static func equal(_ field: JSONValue?, _ literal: TriggerLiteral) -> Bool {
