@@ -266,10 +266,10 @@ struct MappingEditor: Sendable, Equatable {
                 }
             }
         }
-        out.line("[\(convertTimestamps ? "x" : " ")] " + Self.convertTimestampsHelp, in: &screen)
+        out.wrapped("[\(convertTimestamps ? "x" : " ")] " + Self.convertTimestampsHelp, hangingIndent: 4, in: &screen)
         let missing = unmappedRequiredFields
         if !missing.isEmpty {
-            out.line(MappingSaveError.requiredFieldsUnmapped(missing.map(\.label)).description, style: Style(.error, bold: true), in: &screen)
+            out.wrapped(MappingSaveError.requiredFieldsUnmapped(missing.map(\.label)).description, style: Style(.error, bold: true), in: &screen)
         } else {
             out.line("* required", style: Style(.subtle), in: &screen)
         }

@@ -45,6 +45,40 @@ struct PaneWriter {
         return row
     }
 
+    /// Writes `text` word-wrapped to the frame width; continuation lines are indented by
+    /// `hangingIndent` more cells. Words longer than a line are cut. Messages in words must be
+    /// readable whole, not clipped at the pane's edge.
+    mutating func wrapped(_ text: String, style: Style = .normal, indent: Int = 0, hangingIndent: Int = 2, in screen: inout Screen) {
+        for (index, line) in Self.wrap(text, width: frame.width - indent, continuationIndent: hangingIndent).enumerated() {
+            self.line(line, style: style, indent: indent + (index == 0 ? 0 : hangingIndent), in: &screen)
+        }
+    }
+
+    /// `text` split into lines of at most `width` cells (the first) and `width - continuationIndent` (the rest).
+    static func wrap(_ text: String, width: Int, continuationIndent: Int) -> [String] {
+        guard width > continuationIndent + 1 else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        var currentWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let limit = lines.isEmpty ? width : width - continuationIndent
+            let wordWidth = DisplayWidth.of(String(word))
+            if currentWidth > 0 && currentWidth + 1 + wordWidth > limit {
+                lines.append(current)
+                current = ""
+                currentWidth = 0
+            }
+            if currentWidth > 0 {
+                current += " "
+                currentWidth += 1
+            }
+            current += word
+            currentWidth += wordWidth
+        }
+        lines.append(current)
+        return lines
+    }
+
     /// Leaves an empty line.
     mutating func skip(_ rows: Int = 1) { nextRow += rows }
 }

@@ -218,7 +218,7 @@ struct RecordPreview: Sendable, Hashable {
     func render(into screen: inout Screen, frame: PaneFrame) {
         var out = PaneWriter(frame: frame)
         out.line("Preview: record sent for the sample event", style: Style(.title, bold: true), in: &screen)
-        let problemLines = problems.count
+        let problemLines = problems.reduce(0) { $0 + PaneWriter.wrap("! " + $1.message, width: frame.width, continuationIndent: 2).count }
         for line in (record?.prettyDescription ?? "(no record)").split(separator: "\n", omittingEmptySubsequences: false)
         where out.remainingRows > problemLines {
             out.line(String(line), indent: 2, in: &screen)
@@ -227,8 +227,8 @@ struct RecordPreview: Sendable, Hashable {
             out.line("No problems found.", style: Style(.success), in: &screen)
         }
         for problem in problems {
-            out.line((problem.severity == .blocking ? "✗ " : "! ") + problem.message,
-                     style: Style(problem.severity == .blocking ? .error : .warning), in: &screen)
+            out.wrapped((problem.severity == .blocking ? "✗ " : "! ") + problem.message,
+                        style: Style(problem.severity == .blocking ? .error : .warning), in: &screen)
         }
     }
 }

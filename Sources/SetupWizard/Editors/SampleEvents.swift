@@ -99,7 +99,7 @@ struct SampleEventPicker: Sendable, Hashable {
     func render(into screen: inout Screen, frame: PaneFrame) {
         var out = PaneWriter(frame: frame)
         out.line("Sample event \(selectedIndex + 1)/\(samples.count): \(current.name)", style: Style(.accent), in: &screen)
-        if let editError { out.line(editError.description, style: Style(.error), in: &screen) }
+        if let editError { out.wrapped(editError.description, style: Style(.error), in: &screen) }
     }
 }
 

@@ -176,8 +176,8 @@ struct SubscriptionListEditor: Sendable, Equatable {
         }
         if let pending = pendingDeletion {
             out.skip()
-            out.line("Delete \"\(pending.name)\"? Its trigger and mapping are removed. (y = delete, n = keep)",
-                     style: Style(.warning, bold: true), in: &screen)
+            out.wrapped("Delete \"\(pending.name)\"? Its trigger and mapping are removed. (y = delete, n = keep)",
+                        style: Style(.warning, bold: true), in: &screen)
         }
     }
 }

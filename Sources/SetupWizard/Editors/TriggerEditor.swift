@@ -124,7 +124,7 @@ struct TriggerEditor: Sendable, Equatable {
                 let row = "\(condition.subject.label) \(condition.op.label) \(condition.value.text)"
                 let style = condition.problem != nil ? Style(.error) : (index == focusedCondition ? Style(.focused, reverse: true) : .normal)
                 out.line(row, style: style, indent: 2, in: &screen)
-                if let problem = condition.problem { out.line(problem, style: Style(.error), indent: 4, in: &screen) }
+                if let problem = condition.problem { out.wrapped(problem, style: Style(.error), indent: 4, in: &screen) }
             }
             out.line("= " + builder.text, style: Style(.subtle), in: &screen)
         case .raw:
@@ -141,7 +141,7 @@ struct TriggerEditor: Sendable, Equatable {
         case .valid(let matches, _): statusStyle = Style(matches ? .success : .normal)
         case .empty, .notChecked: statusStyle = Style(.warning)
         }
-        out.line(status.line, style: statusStyle, in: &screen)
-        if let notice { out.line(notice, style: Style(.warning), in: &screen) }
+        out.wrapped(status.line, style: statusStyle, in: &screen)
+        if let notice { out.wrapped(notice, style: Style(.warning), in: &screen) }
     }
 }
