@@ -195,6 +195,7 @@ import TerminalUI
         let editor = MappingEditor(subscription: subscription, sample: Self.identify)
         #expect(editor.row("identity")?.mapping.summary == "custom (edit raw)")
         #expect(editor.mapping == subscription.mapping)
+        #expect(editor.unknownFieldKeys == ["futureField"])
         #expect(try editor.applied(to: subscription) == subscription)
     }
 

@@ -48,23 +48,29 @@ import TerminalUI
         #expect(try TriggerBuilder.parse(builder.text).get() == builder)
     }
 
-    static let typedValues: [(String, Bool, TriggerLiteral)] = [
+    static let typedValues: [(String, Bool, ConditionValue)] = [
         ("true", false, .bool(true)), ("null", false, .null), ("42", false, .number("42")),
         ("-1.5", false, .number("-1.5")), ("1.2.3", false, .string("1.2.3")), ("pro", false, .string("pro")),
         ("42", true, .string("42")), ("", false, .string("")),
     ]
 
     @Test(arguments: typedValues)
-    func typedValuesAreReadAsTheLanguageTypesThem(input: String, asText: Bool, expected: TriggerLiteral) {
-        #expect(TriggerLiteral(input: input, asText: asText) == expected)
+    func typedValuesAreReadAsTheLanguageTypesThem(input: String, asText: Bool, expected: ConditionValue) {
+        #expect(ConditionValue(input: input, asText: asText) == expected)
     }
 
-    @Test func singleQuotedTextReadsTheSame() throws {
-        let parsed = try TriggerBuilder.parse(#"event = 'Delete User' and contains(traits.note, 'it\'s')"#).get()
-        #expect(parsed.conditions == [
-            TriggerCondition(.eventName, .equals, .string("Delete User")),
-            TriggerCondition(.trait("note"), .contains, .string("it's")),
-        ])
+    @Test func singleQuotesAreRefusedAsSegmentWouldMisreadThem() {
+        guard case .failure(let rejection) = TriggerBuilder.parse("event = 'Delete User'") else {
+            Issue.record("single quotes should be refused")
+            return
+        }
+        #expect(rejection.kind == .syntax)
+        #expect(rejection.position == 8)
+    }
+
+    @Test func wholeNumbersReadBackWithoutAFraction() throws {
+        let parsed = try TriggerBuilder.parse("properties.total >= 100 and properties.rate < 0.25").get()
+        #expect(parsed.conditions.map(\.value) == [.number("100"), .number("0.25")])
     }
 
     @Test func rowsTheTriggerCannotExpressSayWhy() {
@@ -75,32 +81,30 @@ import TerminalUI
         #expect(TriggerCondition(.eventName, .equals, .string("")).problem == "Give the event name to compare with.")
     }
 
-    static let rejections: [(String, TriggerBuilderRejection.Kind, Int, String)] = [
-        (#"(type = "identify")"#, .beyondBuilder, 0, "parentheses"),
-        (#"!(type = "identify")"#, .beyondBuilder, 0, "negates"),
-        (#"type = "track" and event = "A" or event = "B""#, .beyondBuilder, 31, #"mixes "and" with "or""#),
-        (#"anonymousId = "a-1""#, .beyondBuilder, 0, "not anonymousId"),
-        (#"properties.a = properties.b"#, .beyondBuilder, 15, "compares with the field"),
-        (#"type = "identify"#, .syntax, 7, "no closing quote"),
-        (#"type = "#, .syntax, 7, "expected a value"),
-        (#"type "identify""#, .syntax, 5, "expected an operator"),
-        (#"type = "a" and"#, .syntax, 14, "expected a field"),
-        (#"type = "a" event = "b""#, .syntax, 11, #"expected "and", "or""#),
-        (#"type = "a" @"#, .syntax, 11, "unexpected character"),
-        (#"contains(event "x")"#, .syntax, 15, #"expected ",""#),
-        (#"match(event, 3)"#, .syntax, 13, "quoted text"),
-        (#"properties.n > 1.2.3"#, .syntax, 15, "not a number"),
+    /// Positions come from the core's parser (syntax) or point at what the builder lacks.
+    static let rejections: [(String, TriggerBuilderRejection.Kind, Int?)] = [
+        (#"type = "identify" and (traits.plan = "pro" or traits.plan = "team")"#, .beyondBuilder, nil),
+        (#"type = "track" and event = "A" or event = "B""#, .beyondBuilder, 15),
+        (#"contains(traits.n, 3)"#, .beyondBuilder, nil),
+        (#"anonymousId = "a-1""#, .syntax, 0),
+        (#"type = "identify"#, .syntax, 7),
+        (#"type = "#, .syntax, 7),
+        (#"type "identify""#, .syntax, 5),
+        (#"type = "a" and"#, .syntax, 14),
+        (#"type = "a" event = "b""#, .syntax, 11),
+        (#"type = "a" @"#, .syntax, 11),
+        (#"contains(event "x")"#, .syntax, 15),
     ]
 
     @Test(arguments: rejections)
-    func textTheBuilderCannotShowIsRejectedWithAReasonAndPosition(text: String, kind: TriggerBuilderRejection.Kind, position: Int, reason: String) {
+    func textTheBuilderCannotShowIsRejectedWithAReasonAndPosition(text: String, kind: TriggerBuilderRejection.Kind, position: Int?) {
         guard case .failure(let rejection) = TriggerBuilder.parse(text) else {
             Issue.record("\(text) should be rejected")
             return
         }
         #expect(rejection.kind == kind)
-        #expect(rejection.position == position)
-        #expect(rejection.message.contains(reason), "\(rejection.message)")
+        #expect(rejection.position == position, "\(rejection)")
+        #expect(!rejection.message.isEmpty)
     }
 
     @Test func emptyTextIsAnEmptyBuilder() throws {
@@ -120,9 +124,10 @@ import TerminalUI
     }
 
     @Test func opensOtherTextInRawModeWithoutComplaint() {
-        let editor = TriggerEditor(text: #"(type = "identify")"#, sample: Self.identify)
+        let text = #"type = "identify" and (traits.plan = "pro" or traits.plan = "team")"#
+        let editor = TriggerEditor(text: text, sample: Self.identify)
         #expect(editor.mode == .raw)
-        #expect(editor.text == #"(type = "identify")"#)
+        #expect(editor.text == text)
         #expect(editor.notice == nil)
     }
 
@@ -145,7 +150,7 @@ import TerminalUI
         #expect(refused)
         #expect(editor.mode == .raw)
         #expect(editor.notice?.contains("parentheses") == true)
-        #expect(editor.notice?.contains("character 23") == true)
+        #expect(editor.notice == "Staying in raw mode: it groups conditions in parentheses; the builder has one flat list.")
         #expect(editor.rawText.hasSuffix(#""team")"#))
 
         editor.setRawText(#"traits.plan = "pro" or traits.plan = "team""#)
@@ -167,9 +172,9 @@ import TerminalUI
             editor.setRawText(prefix)
             statuses.append(editor.status)
         }
-        #expect(statuses[0] == .invalid(message: "expected an operator (= != < <= > >=) after type, found the end of the text", position: 4))
-        #expect(statuses[1] == .invalid(message: "expected a value after =, found the end of the text", position: 6))
-        #expect(statuses[2] == .invalid(message: "text starting here has no closing quote", position: 7))
+        #expect(statuses[0] == .invalid(message: "expected an operator (=, !=, <, <=, >, >=) after type, found the end of the trigger", position: 4))
+        #expect(statuses[1] == .invalid(message: #"expected a value after '=': a "string", a number, true, false or null, found the end of the trigger"#, position: 6))
+        #expect(statuses[2] == .invalid(message: #"unterminated string: expected a closing '"' for the string that starts here"#, position: 7))
         #expect(statuses[3] == .valid(sampleMatches: true, warnings: []))
     }
 
@@ -197,12 +202,19 @@ import TerminalUI
         #expect(editor.status == .empty)
     }
 
-    @Test func rawTextBeyondTheBuilderIsNotJudgedAsWrong() {
-        let editor = TriggerEditor(text: #"!(type = "identify")"#, sample: Self.identify)
-        guard case .notChecked = editor.status else {
-            Issue.record("expected notChecked, got \(editor.status)")
+    @Test func rawTextBeyondTheBuilderIsJudgedByTheFullLanguage() {
+        let editor = TriggerEditor(text: #"type = "identify" and (traits.plan = "pro" or traits.plan = "team")"#, sample: Self.identify)
+        #expect(editor.mode == .raw)
+        #expect(editor.status == .valid(sampleMatches: true, warnings: []))
+    }
+
+    @Test func parserWarningsAreShown() {
+        let editor = TriggerEditor(text: #"type = "track" and event = "A" or type = "identify""#, sample: Self.identify)
+        guard case .valid(_, let warnings) = editor.status else {
+            Issue.record("expected valid, got \(editor.status)")
             return
         }
+        #expect(warnings.count == 1)
     }
 
     static let evaluations: [(String, Bool)] = [
@@ -210,17 +222,21 @@ import TerminalUI
         (#"traits.logins >= 43"#, false), (#"traits.logins < 42.5"#, true), (#"traits.newsletter = true"#, true),
         (#"traits.missing = null"#, true), (#"traits.missing != "x""#, true), (#"traits.name = null"#, false),
         (#"contains(traits.email, "@example.")"#, true), (#"contains(traits.logins, "4")"#, false),
-        (#"match(traits.name, "Jack *")"#, true), (#"match(traits.name, "J?ck*tana")"#, true),
-        (#"match(traits.name, "Jack")"#, false), (#"traits.logins = "42""#, false),
+        (#"match(traits.name, "Jack *")"#, true), (#"match(traits.name, "Ja*")"#, true),
+        (#"match(traits.name, "*Montana")"#, true), (#"match(traits.name, "Montana*")"#, false),
         (#"context.locale = "en-US" and traits.plan = "pro""#, true), (#"traits.plan = "free" or type = "identify""#, true),
         (#"traits.plan = "free" and type = "identify""#, false), (#"traits.name > 1"#, false),
         (#"!contains(traits.email, "@example.org")"#, true), (#"!match(traits.name, "Jack*")"#, false),
-        (#"userId = "u-1001""#, true), (#"traits.first_name = 'Jack'"#, true), (#"!contains(traits.missing, "x")"#, true),
+        (#"userId = "u-1001""#, true), (#"traits.first_name = "Jack""#, true),
     ]
 
     @Test(arguments: evaluations)
-    func builderSubsetEvaluatesAgainstTheSample(text: String, expected: Bool) {
-        #expect(TriggerCheck.check(text, sample: Self.identify) == .valid(sampleMatches: expected, warnings: []))
+    func theCoresVerdictOnTheSampleIsShown(text: String, expected: Bool) {
+        guard case .valid(let matches, _) = TriggerCheck.check(text, sample: Self.identify) else {
+            Issue.record("\(text) should be valid")
+            return
+        }
+        #expect(matches == expected)
     }
 
     @Test func rendersTheRawTextWithACaretUnderTheError() {
@@ -233,7 +249,7 @@ import TerminalUI
         #expect(lines[0] == "Trigger (raw text)")
         #expect(lines[1] == #"  type = "identify" and"#)
         #expect(lines[2] == String(repeating: " ", count: 23) + "^")
-        #expect(lines[3].hasPrefix("Error at character 22: expected a field"))
+        #expect(lines[3].hasPrefix("Error at character 22: expected a condition"))
     }
 
     @Test func rendersBuilderRowsAndTheSampleVerdict() {

@@ -35,8 +35,9 @@ struct MappingEditor: Sendable, Equatable {
     var sample: JSONValue
     /// Index of the focused row.
     private(set) var focusedRow: Int = 0
-    /// Mapping members whose keys the action does not define: kept untouched on save.
-    private let otherMembers: [JSONObject.Member]
+    /// Mapping members whose keys the action does not define: kept untouched on save (nothing
+    /// is lost silently), reported by the preview, removable with `removeUnknownFields()`.
+    private var otherMembers: [JSONObject.Member]
 
     init(subscription: Subscription, sample: JSONValue) {
         action = subscription.action
@@ -58,6 +59,12 @@ struct MappingEditor: Sendable, Equatable {
         for member in otherMembers { object[member.key] = member.value }
         return object
     }
+
+    /// Keys in the mapping that the action does not define.
+    var unknownFieldKeys: [String] { otherMembers.map(\.key) }
+
+    /// Drops mapping keys the action does not define (the pipeline refuses them).
+    mutating func removeUnknownFields() { otherMembers = [] }
 
     /// Labels of required fields with no mapping: a subscription cannot be saved while any remain.
     var unmappedRequiredFields: [ActionField] { rows.filter { $0.field.required && !$0.mapping.isMapped }.map(\.field) }

@@ -6,12 +6,15 @@ enum SubscriptionSaveError: Error, Sendable, Equatable, CustomStringConvertible 
     case emptyTrigger
     case invalidTrigger(message: String, position: Int)
     case requiredFieldsUnmapped([String])
+    /// The mapping engine refuses the mapping, or it has fields the action does not take.
+    case mappingRefused(String)
 
     var description: String {
         switch self {
         case .emptyTrigger: return "The trigger is empty: add a condition so the subscription knows which events to take."
         case .invalidTrigger(let message, let position): return "The trigger has an error at character \(position + 1): \(message)."
         case .requiredFieldsUnmapped(let labels): return MappingSaveError.requiredFieldsUnmapped(labels).description
+        case .mappingRefused(let message): return message
         }
     }
 }
@@ -44,7 +47,14 @@ struct SubscriptionEditor: Sendable, Equatable {
     }
 
     /// The record the subscription would send for the current sample, and its problems.
-    var preview: RecordPreview { RecordPreview(editor: mapping) }
+    /// When the trigger does not take the sample, says so: nothing would be sent for it.
+    var preview: RecordPreview {
+        var preview = RecordPreview(editor: mapping)
+        if case .valid(false, _) = trigger.status {
+            preview.note("The trigger does not match this sample event, so nothing would be sent for it; the record shows what the mapping makes of it.")
+        }
+        return preview
+    }
 
     /// The subscription with the current edits, whether or not it can be saved.
     var edited: Subscription {
@@ -58,13 +68,15 @@ struct SubscriptionEditor: Sendable, Equatable {
     var hasChanges: Bool { edited != original }
 
     /// The edited subscription, or the first reason it cannot be saved: an empty or invalid
-    /// trigger, or a required field with no mapping. Text the interim checker cannot judge
-    /// (`notChecked`) is allowed: refusing valid triggers would trap the user.
+    /// trigger, a mapping the engine refuses, or a required field with no mapping.
     func save() throws(SubscriptionSaveError) -> Subscription {
         switch trigger.status {
         case .empty: throw .emptyTrigger
         case .invalid(let message, let position): throw .invalidTrigger(message: message, position: position)
-        case .valid, .notChecked: break
+        case .valid: break
+        }
+        if let blocking = preview.problems.first(where: { $0.severity == .blocking }), mapping.unmappedRequiredFields.isEmpty {
+            throw .mappingRefused(blocking.message)
         }
         do {
             return try mapping.applied(to: edited)

@@ -129,7 +129,7 @@ enum TriggerOperator: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A value in a condition, typed the way the trigger language types it.
-enum TriggerLiteral: Sendable, Hashable {
+enum ConditionValue: Sendable, Hashable {
     case string(String)
     /// Kept as the digits typed (`99.5`), so the trigger text shows what the user wrote.
     case number(String)
@@ -139,6 +139,17 @@ enum TriggerLiteral: Sendable, Hashable {
     /// What a person typed in the value box: `true`, `false`, `null` and numbers are typed,
     /// everything else is text. Subjects that are always text (event type and name) and the
     /// text-only operators pass `asText: true`.
+    /// The builder's form of a value the core parsed. Whole numbers print without a fraction.
+    init(_ literal: TriggerLiteral) {
+        switch literal {
+        case .string(let s): self = .string(s)
+        case .bool(let b): self = .bool(b)
+        case .null: self = .null
+        case .number(let n):
+            self = .number(n.rounded() == n && n.magnitude < 1e15 ? String(Int64(n)) : String(n))
+        }
+    }
+
     init(input: String, asText: Bool) {
         if asText { self = .string(input); return }
         switch input {
@@ -181,9 +192,9 @@ enum TriggerLiteral: Sendable, Hashable {
 struct TriggerCondition: Sendable, Hashable {
     var subject: TriggerSubject
     var op: TriggerOperator
-    var value: TriggerLiteral
+    var value: ConditionValue
 
-    init(_ subject: TriggerSubject, _ op: TriggerOperator = .equals, _ value: TriggerLiteral) {
+    init(_ subject: TriggerSubject, _ op: TriggerOperator = .equals, _ value: ConditionValue) {
         self.subject = subject
         self.op = op
         self.value = value
@@ -228,9 +239,10 @@ struct TriggerBuilderRejection: Error, Sendable, Hashable, CustomStringConvertib
 
     var kind: Kind
     var message: String
-    var position: Int
+    /// Where in the text, when the reason has a place (syntax errors, mixed and/or).
+    var position: Int?
 
-    var description: String { "\(message) (at character \(position + 1))" }
+    var description: String { position.map { "\(message) (at character \($0 + 1))" } ?? message }
 }
 
 /// The builder: conditions joined by all/any, turned into trigger text and read back from it.
@@ -246,179 +258,70 @@ struct TriggerBuilder: Sendable, Hashable {
     /// The trigger text, e.g. `type = "track" and event = "Order Completed"`.
     var text: String { conditions.map(\.text).joined(separator: " \(join.rawValue) ") }
 
-    /// Reads `text` into builder conditions, or says why the builder cannot show it.
+    /// Reads `text` into builder conditions, or says why the builder cannot show it. Parsing is
+    /// the core's `Trigger.parse`, so the builder never accepts what the pipeline would refuse.
     static func parse(_ text: String) -> Result<TriggerBuilder, TriggerBuilderRejection> {
-        var parser = SubsetParser(text: text)
+        if text.trimmingWhitespace.isEmpty { return .success(TriggerBuilder()) }
+        let trigger: Trigger
         do {
-            return .success(try parser.parseAll())
+            trigger = try Trigger.parse(text)
+        } catch {
+            return .failure(TriggerBuilderRejection(kind: .syntax, message: error.message, position: error.position))
+        }
+        if let mixed = trigger.warnings.first(where: { $0.kind == .mixedConjunctions }) {
+            return .failure(TriggerBuilderRejection(kind: .beyondBuilder, message: "it mixes \"and\" with \"or\" without parentheses; the builder joins every condition the same way", position: mixed.position))
+        }
+        do {
+            switch trigger.expression {
+            case .group(let conjunction, let children):
+                var builder = TriggerBuilder(join: conjunction == .and ? .all : .any)
+                for child in children { builder.conditions.append(try condition(child)) }
+                return .success(builder)
+            default:
+                return .success(TriggerBuilder(conditions: [try condition(trigger.expression)]))
+            }
         } catch {
             return .failure(error)
         }
     }
-}
 
-/// The part of the trigger language the builder covers: `field op value` and
-/// `contains|match(field, "text")` joined by one kind of `and`/`or`.
-private struct SubsetParser {
-    enum Token: Equatable {
-        case identifier(String), string(String), number(String), symbol(String), end
-    }
-
-    let characters: [Character]
-    var index = 0
-    var token: Token = .end
-    var tokenStart = 0
-
-    init(text: String) { characters = Array(text) }
-
-    mutating func parseAll() throws(TriggerBuilderRejection) -> TriggerBuilder {
-        try advance()
-        if token == .end { return TriggerBuilder() }
-        var builder = TriggerBuilder()
-        var join: TriggerJoin?
-        while true {
-            builder.conditions.append(try parseCondition())
-            if token == .end { break }
-            guard case .identifier(let word) = token, let next = TriggerJoin(rawValue: word) else {
-                throw syntax("expected \"and\", \"or\" or the end after a condition, found \(describe(token))")
+    private static func condition(_ expression: TriggerExpression) throws(TriggerBuilderRejection) -> TriggerCondition {
+        func beyond(_ message: String) -> TriggerBuilderRejection { TriggerBuilderRejection(kind: .beyondBuilder, message: message, position: nil) }
+        switch expression {
+        case .group:
+            throw beyond("it groups conditions in parentheses; the builder has one flat list")
+        case .comparison(let field, let comparison, let literal):
+            let op: TriggerOperator
+            switch comparison {
+            case .equal: op = .equals
+            case .notEqual: op = .notEquals
+            case .less: op = .less
+            case .lessOrEqual: op = .lessOrEqual
+            case .greater: op = .greater
+            case .greaterOrEqual: op = .greaterOrEqual
             }
-            if let join, join != next {
-                throw beyond("mixes \"and\" with \"or\"; the builder joins every condition the same way")
-            }
-            join = next
-            try advance()
-        }
-        builder.join = join ?? .all
-        return builder
-    }
-
-    mutating func parseCondition() throws(TriggerBuilderRejection) -> TriggerCondition {
-        switch token {
-        case .symbol("("): throw beyond("parentheses group conditions; the builder has one flat list")
-        case .symbol("!"):
-            let bang = tokenStart
-            try advance()
-            guard case .identifier(let name) = token, name == "contains" || name == "match" else {
-                throw TriggerBuilderRejection(kind: .beyondBuilder, message: "\"!\" negates a condition; the builder negates only contains and match", position: bang)
-            }
-            return try parseFunction(negated: true)
-        case .identifier(let name) where name == "contains" || name == "match":
-            return try parseFunction(negated: false)
-        default:
-            let subject = try parseSubject()
-            guard case .symbol(let symbol) = token, let op = TriggerOperator(rawValue: symbol) else {
-                throw syntax("expected an operator (= != < <= > >=) after \(subject.fieldPath), found \(describe(token))")
-            }
-            try advance()
-            let value: TriggerLiteral
-            switch token {
-            case .string(let s): value = .string(s)
-            case .number(let n): value = .number(n)
-            case .identifier("true"): value = .bool(true)
-            case .identifier("false"): value = .bool(false)
-            case .identifier("null"): value = .null
-            case .identifier(let other): throw beyond("compares with the field \(other); the builder compares with values")
-            default: throw syntax("expected a value after \(op.rawValue), found \(describe(token))")
-            }
-            try advance()
-            return TriggerCondition(subject, op, value)
+            return TriggerCondition(try subject(field), op, ConditionValue(literal))
+        case .contains(let field, let literal, let negated):
+            guard case .string(let text) = literal else { throw beyond("contains() is given a value that is not text; the builder's contains takes text") }
+            return TriggerCondition(try subject(field), negated ? .notContains : .contains, .string(text))
+        case .match(let field, let pattern, let negated):
+            return TriggerCondition(try subject(field), negated ? .notMatches : .matches, .string(pattern))
         }
     }
 
-    /// `contains(field, "text")` / `match(field, "glob")`, the current token being the name.
-    mutating func parseFunction(negated: Bool) throws(TriggerBuilderRejection) -> TriggerCondition {
-        guard case .identifier(let name) = token else { throw syntax("expected contains or match") }
-        let op: TriggerOperator = name == "contains" ? (negated ? .notContains : .contains) : (negated ? .notMatches : .matches)
-        try advance()
-        try expect("(")
-        let subject = try parseSubject()
-        try expect(",")
-        guard case .string(let value) = token else { throw syntax("expected quoted text as \(name)'s second argument, found \(describe(token))") }
-        try advance()
-        try expect(")")
-        return TriggerCondition(subject, op, .string(value))
-    }
-
-    mutating func parseSubject() throws(TriggerBuilderRejection) -> TriggerSubject {
-        guard case .identifier(let path) = token else { throw syntax("expected a field such as type, event or properties.name, found \(describe(token))") }
-        guard let subject = TriggerSubject(fieldPath: path) else {
-            throw beyond("the builder offers type, event, properties.*, traits.* and context.*, not \(path)")
+    private static func subject(_ field: TriggerField) throws(TriggerBuilderRejection) -> TriggerSubject {
+        if field.path.contains(where: { $0.contains(".") || $0.isEmpty }) {
+            throw TriggerBuilderRejection(kind: .beyondBuilder, message: "a field name contains a dot; the builder separates parts by dots", position: nil)
         }
-        try advance()
-        return subject
-    }
-
-    mutating func expect(_ symbol: String) throws(TriggerBuilderRejection) {
-        guard token == .symbol(symbol) else { throw syntax("expected \"\(symbol)\", found \(describe(token))") }
-        try advance()
-    }
-
-    func describe(_ token: Token) -> String {
-        switch token {
-        case .identifier(let s): return "\"\(s)\""
-        case .string(let s): return "\"\\\"\(s)\\\"\""
-        case .number(let n): return n
-        case .symbol(let s): return "\"\(s)\""
-        case .end: return "the end of the text"
-        }
-    }
-
-    func syntax(_ message: String) -> TriggerBuilderRejection { TriggerBuilderRejection(kind: .syntax, message: message, position: tokenStart) }
-    func beyond(_ message: String) -> TriggerBuilderRejection { TriggerBuilderRejection(kind: .beyondBuilder, message: message, position: tokenStart) }
-
-    mutating func advance() throws(TriggerBuilderRejection) {
-        while index < characters.count, characters[index].isWhitespace { index += 1 }
-        tokenStart = index
-        guard index < characters.count else { token = .end; return }
-        let c = characters[index]
-        if c == "\"" || c == "'" {
-            var value = ""
-            index += 1
-            while true {
-                guard index < characters.count else {
-                    throw TriggerBuilderRejection(kind: .syntax, message: "text starting here has no closing quote", position: tokenStart)
-                }
-                let d = characters[index]
-                index += 1
-                if d == c { break }
-                if d == "\\", index < characters.count { value.append(characters[index]); index += 1; continue }
-                value.append(d)
-            }
-            token = .string(value)
-        } else if c == "-" || (c.isASCII && c.isNumber) {
-            var text = String(c)
-            index += 1
-            while index < characters.count, characters[index].isASCII, characters[index].isNumber || characters[index] == "." {
-                text.append(characters[index]); index += 1
-            }
-            guard TriggerLiteral.isNumber(text) else {
-                throw TriggerBuilderRejection(kind: .syntax, message: "\(text) is not a number", position: tokenStart)
-            }
-            token = .number(text)
-        } else if c.isASCII && (c.isLetter || c == "_" || c == "$") || c == "\\" {
-            // A field path: letters, digits, _ $ - and dots; a backslash makes the next character
-            // part of the name (`properties.product\ 1`).
-            var text = ""
-            while index < characters.count {
-                let d = characters[index]
-                if d == "\\", index + 1 < characters.count {
-                    text.append(characters[index + 1]); index += 2
-                } else if d.isASCII && (d.isLetter || d.isNumber || d == "_" || d == "$" || d == "." || d == "-") {
-                    text.append(d); index += 1
-                } else {
-                    break
-                }
-            }
-            token = .identifier(text)
-        } else {
-            let two = index + 1 < characters.count ? String([c, characters[index + 1]]) : ""
-            if ["!=", "<=", ">="].contains(two) {
-                token = .symbol(two); index += 2
-            } else if "=<>!(),".contains(c) {
-                token = .symbol(String(c)); index += 1
-            } else {
-                throw TriggerBuilderRejection(kind: .syntax, message: "unexpected character \"\(c)\"", position: tokenStart)
-            }
+        let path = field.path.joined(separator: ".")
+        switch field.root {
+        case .type: return .eventType
+        case .event: return .eventName
+        case .name: return .pageName
+        case .userId: return .userId
+        case .properties: return .property(path)
+        case .traits: return .trait(path)
+        case .context: return .context(path)
         }
     }
 }

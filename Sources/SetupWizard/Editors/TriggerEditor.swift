@@ -139,7 +139,7 @@ struct TriggerEditor: Sendable, Equatable {
         switch status {
         case .invalid: statusStyle = Style(.error)
         case .valid(let matches, _): statusStyle = Style(matches ? .success : .normal)
-        case .empty, .notChecked: statusStyle = Style(.warning)
+        case .empty: statusStyle = Style(.warning)
         }
         out.wrapped(status.line, style: statusStyle, in: &screen)
         if let notice { out.wrapped(notice, style: Style(.warning), in: &screen) }
