@@ -13,7 +13,8 @@ struct CleverTapActions: AsyncParsableCommand {
         subcommands: [
             // Each verb lives in its own file in this folder; keep this list in README order.
             SetupCommand.self, ConfigCommand.self, RegionsCommand.self, DetectRegionCommand.self,
-            EvalTriggerCommand.self,
+            EvalTriggerCommand.self, EvalMappingCommand.self, MapCommand.self,
+            SandboxCommand.self, SendTestCommand.self,
         ]
     )
 

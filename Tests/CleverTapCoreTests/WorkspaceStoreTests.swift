@@ -237,5 +237,7 @@ import Testing
         let location = try WorkspaceLocation.resolve(explicit: "x.json", environment: ["CLEVERTAP_ACTIONS_CONFIG": "/env.json"])
         #expect(location.path == "x.json")
         #expect(throws: WorkspaceError.noLocation) { try WorkspaceLocation.resolve(explicit: nil, environment: [:]) }
+        #expect(WorkspaceError.noLocation.description
+            == "cannot tell where the workspace lives: pass --config PATH, or set CLEVERTAP_ACTIONS_CONFIG, XDG_CONFIG_HOME or HOME")
     }
 }

@@ -67,6 +67,11 @@ public struct TriggerWarning: Sendable, Hashable, CustomStringConvertible {
         /// A comparison whose value Segment converts (null/true/false/numbers compared as strings,
         /// strings compared as numbers, booleans never equal).
         case valueConversion
+        /// contains()/match() inside parentheses, not last: its ')' ends the group in Segment.
+        case groupClosedByFunction
+        /// Written in a way our parser reads but Segment's cannot (numeric path segments, `[0]`,
+        /// `\"` in strings): fine here, but the trigger would not work when copied to Segment.
+        case notPortableToSegment
     }
 
     public var kind: Kind
