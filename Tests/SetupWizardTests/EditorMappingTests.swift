@@ -103,8 +103,8 @@ import TerminalUI
 }
 
 @Suite struct EditorMappingEditorTests {
-    static let identify = SampleEvent.builtIn[0].event
-    static let contextOnly = SampleEvent.builtIn[1].event
+    static let identify = EditorFixtures.identify
+    static let contextOnly = EditorFixtures.contextOnly
     static var upload: Subscription { Preset.quickSetup[0].makeSubscription(id: "up") }
 
     @Test func showsTheActionsFieldsWithTheirCurrentMappings() {

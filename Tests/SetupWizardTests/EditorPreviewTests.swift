@@ -4,9 +4,9 @@ import TerminalUI
 @testable import SetupWizard
 
 @Suite struct EditorRecordPreviewTests {
-    static let identify = SampleEvent.builtIn[0].event
-    static let contextOnly = SampleEvent.builtIn[1].event
-    static let deleteUser = SampleEvent.builtIn[2].event
+    static let identify = EditorFixtures.identify
+    static let contextOnly = EditorFixtures.contextOnly
+    static let deleteUser = EditorFixtures.deleteUser
     static var upload: Subscription { Preset.quickSetup[0].makeSubscription(id: "up") }
     static var delete: Subscription { Preset.quickSetup[1].makeSubscription(id: "del") }
 

@@ -5,22 +5,26 @@ import TerminalUI
 @testable import SetupWizard
 
 @Suite struct EditorSampleEventTests {
-    @Test func builtInSamplesCoverIdentifyContextTraitsAndDeleteUser() {
-        let samples = SampleEvent.builtIn
+    static let now: Int64 = 1_795_860_930
+
+    @Test func builtInSamplesAreTheCoresTestEventsPlusAContextTraitsIdentify() {
+        let samples = SampleEvent.builtIn(now: Self.now)
         #expect(samples.map(\.name) == ["Identify", "Identify (context.traits only)", "Delete User (track)"])
-        #expect(samples[0].event["type"] == "identify")
-        #expect(samples[0].event["traits"]?["email"] != nil)
-        #expect(samples[1].event["traits"] == nil)
-        #expect(samples[1].event["context"]?["traits"]?["email"] == "priya@example.in")
-        #expect(samples[2].event["type"] == "track")
-        #expect(samples[2].event["event"] == "Delete User")
+        #expect(samples[0].event == SampleEvents.identify(now: Self.now))
+        #expect(samples[2].event == SampleEvents.deleteUser(now: Self.now))
+        let contextOnly = samples[1].event
+        #expect(contextOnly["traits"] == nil)
+        #expect(contextOnly["context"]?["traits"] == samples[0].event["traits"])
+        #expect(contextOnly["context"]?["library"] == samples[0].event["context"]?["library"])
+        #expect(contextOnly["userId"] == samples[0].event["userId"])
+        #expect(contextOnly["messageId"] != samples[0].event["messageId"])
         // Each built-in matches the Quick Setup preset meant for it.
         #expect(TriggerCheck.check(Preset.quickSetup[0].trigger, sample: samples[1].event) == .valid(sampleMatches: true, warnings: []))
         #expect(TriggerCheck.check(Preset.quickSetup[1].trigger, sample: samples[2].event) == .valid(sampleMatches: true, warnings: []))
     }
 
     @Test func thePickerCyclesThroughTheSamples() {
-        var picker = SampleEventPicker()
+        var picker = SampleEventPicker(now: Self.now)
         #expect(picker.current.name == "Identify")
         picker.previous()
         #expect(picker.current.name == "Delete User (track)")
@@ -32,7 +36,7 @@ import TerminalUI
     }
 
     @Test func anEditedSampleIsAddedOnceAndSelected() {
-        var picker = SampleEventPicker()
+        var picker = SampleEventPicker(now: Self.now)
         let first = picker.acceptEdited(#"{"type": "identify", "userId": "edited-1"}"#)
         #expect(first)
         #expect(picker.current == SampleEvent(name: "Edited sample", event: ["type": "identify", "userId": "edited-1"]))
@@ -46,7 +50,7 @@ import TerminalUI
     }
 
     @Test func aBrokenEditKeepsThePreviousSampleAndSaysWhere() {
-        var picker = SampleEventPicker()
+        var picker = SampleEventPicker(now: Self.now)
         let before = picker
         let accepted = picker.acceptEdited("{\n  \"type\": \"identify\",\n  \"userId\": \"u\"\n  \"x\": 1\n}")
         #expect(accepted == false)
@@ -78,6 +82,8 @@ import TerminalUI
 
 /// Runs real editors: small shell scripts in a temporary directory stand in for a person.
 @Suite struct EditorExternalEditorTests {
+    static let now: Int64 = 1_795_860_930
+
     /// Writes an executable script and returns a command line that runs it.
     private func script(_ body: String) throws -> (command: String, directory: URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("editor-test-\(UUID().uuidString)")
@@ -90,14 +96,14 @@ import TerminalUI
 
     @Test func roundTripThroughTheEditorReplacesTheSample() throws {
         // The "person" changes the userId and records which file it was given.
-        let (command, directory) = try script(#"sed -i 's/"u-1001"/"u-9999"/' "$1" && printf '%s' "$1" > "$(dirname "$0")/edited-path""#)
+        let (command, directory) = try script(#"sed -i 's/"clevertap-actions-test-user"/"u-9999"/' "$1" && printf '%s' "$1" > "$(dirname "$0")/edited-path""#)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var picker = SampleEventPicker()
+        var picker = SampleEventPicker(now: Self.now)
         let edited = try ExternalEditor(environment: ["EDITOR": command]).edit(picker.editableText)
         let accepted = picker.acceptEdited(edited)
         #expect(accepted)
         #expect(picker.current.event["userId"] == "u-9999")
-        #expect(picker.current.event["traits"] == SampleEvent.builtIn[0].event["traits"])
+        #expect(picker.current.event["traits"] == SampleEvents.identify(now: Self.now)["traits"])
         // The temporary file was private and is gone afterwards.
         let path = try String(contentsOf: directory.appendingPathComponent("edited-path"), encoding: .utf8)
         #expect(path.hasSuffix("sample-event.json"))
@@ -131,12 +137,12 @@ import TerminalUI
     @Test func anEditThatBreaksTheJSONIsReportedWithLineAndColumn() throws {
         let (command, directory) = try script(#"printf '{\n  "type": identify\n}\n' > "$1""#)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var picker = SampleEventPicker()
+        var picker = SampleEventPicker(now: Self.now)
         let edited = try ExternalEditor(environment: ["EDITOR": command]).edit(picker.editableText)
         let accepted = picker.acceptEdited(edited)
         #expect(accepted == false)
         #expect(picker.editError?.line == 2)
         #expect(picker.editError?.column == 11)
-        #expect(picker.current == SampleEvent.builtIn[0])
+        #expect(picker.current == SampleEvent.builtIn(now: Self.now)[0])
     }
 }

@@ -8,16 +8,16 @@ import TerminalUI
     static var delete: Subscription { Preset.quickSetup[1].makeSubscription(id: "del") }
 
     @Test func startsOnASampleTheTriggerMatches() {
-        #expect(SubscriptionEditor(subscription: Self.upload).samples.current.name == "Identify")
-        #expect(SubscriptionEditor(subscription: Self.delete).samples.current.name == "Delete User (track)")
-        let editor = SubscriptionEditor(subscription: Self.delete)
+        #expect(SubscriptionEditor(subscription: Self.upload, samples: EditorFixtures.picker).samples.current.name == "Identify")
+        #expect(SubscriptionEditor(subscription: Self.delete, samples: EditorFixtures.picker).samples.current.name == "Delete User (track)")
+        let editor = SubscriptionEditor(subscription: Self.delete, samples: EditorFixtures.picker)
         #expect(editor.trigger.status == .valid(sampleMatches: true, warnings: []))
         #expect(editor.preview.record == ["identity": "u-1002"])
         #expect(editor.hasChanges == false)
     }
 
     @Test func switchingTheSampleUpdatesTriggerVerdictAndPreview() {
-        var editor = SubscriptionEditor(subscription: Self.upload)
+        var editor = SubscriptionEditor(subscription: Self.upload, samples: EditorFixtures.picker)
         editor.nextSample()
         #expect(editor.samples.current.name == "Identify (context.traits only)")
         #expect(editor.preview.record?["identity"] == "u-1004")
@@ -28,7 +28,7 @@ import TerminalUI
     }
 
     @Test func anEditedSampleFeedsEverything() {
-        var editor = SubscriptionEditor(subscription: Self.upload)
+        var editor = SubscriptionEditor(subscription: Self.upload, samples: EditorFixtures.picker)
         let accepted = editor.acceptEditedSample(#"{"type": "identify", "userId": 77, "traits": {"Email": "x@y.zz"}}"#)
         #expect(accepted)
         #expect(editor.preview.record?["identity"] == "77")
@@ -38,7 +38,7 @@ import TerminalUI
     }
 
     @Test func savingBuildsTheSubscriptionFromBothEditors() throws {
-        var editor = SubscriptionEditor(subscription: Self.upload)
+        var editor = SubscriptionEditor(subscription: Self.upload, samples: EditorFixtures.picker)
         editor.editTrigger { $0.addCondition(TriggerCondition(.trait("plan"), .equals, .string("pro"))) }
         try editor.editMapping { (mapping: inout MappingEditor) throws(MappingInputError) in
             try mapping.switchToKeyByKey("profileData")
@@ -53,7 +53,7 @@ import TerminalUI
     }
 
     @Test func savingIsRefusedWithARequiredFieldUnmappedOrABadTrigger() throws {
-        var editor = SubscriptionEditor(subscription: Self.upload)
+        var editor = SubscriptionEditor(subscription: Self.upload, samples: EditorFixtures.picker)
         try editor.editMapping { (mapping: inout MappingEditor) throws(MappingInputError) in try mapping.setMapping(.unmapped, for: "identity") }
         #expect(throws: SubscriptionSaveError.requiredFieldsUnmapped(["Identity"])) { try editor.save() }
 
@@ -72,7 +72,7 @@ import TerminalUI
     }
 
     @Test func rendersSampleTriggerMappingAndPreviewTogether() {
-        let editor = SubscriptionEditor(subscription: Self.upload)
+        let editor = SubscriptionEditor(subscription: Self.upload, samples: EditorFixtures.picker)
         var screen = Screen(size: Size(columns: 140, rows: 30))
         editor.render(into: &screen, frame: PaneFrame(size: screen.size))
         let text = screen.text

@@ -113,8 +113,8 @@ import TerminalUI
 }
 
 @Suite struct EditorTriggerEditorTests {
-    static let identify = SampleEvent.builtIn[0].event
-    static let deleteUser = SampleEvent.builtIn[2].event
+    static let identify = EditorFixtures.identify
+    static let deleteUser = EditorFixtures.deleteUser
 
     @Test func opensRepresentableTextInTheBuilder() {
         let editor = TriggerEditor(text: #"type = "identify""#, sample: Self.identify)

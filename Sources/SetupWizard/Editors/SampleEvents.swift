@@ -7,28 +7,24 @@ struct SampleEvent: Sendable, Hashable {
     var name: String
     var event: JSONValue
 
-    /// The built-in samples: the cases a CleverTap destination must handle.
-    static let builtIn: [SampleEvent] = [
-        SampleEvent(name: "Identify", event: [
-            "type": "identify", "messageId": "sample-identify-1", "userId": "u-1001", "anonymousId": "a-77f1",
-            "timestamp": "2026-11-28T10:15:30.512Z",
-            "traits": [
-                "name": "Jack Montana", "first_name": "Jack", "last_name": "Montana",
-                "email": "jack@example.com", "phone": "+14155551234", "gender": "M",
-                "birthday": "1990-04-12", "plan": "pro", "logins": 42, "newsletter": true,
-            ],
-            "context": ["ip": "203.0.113.7", "locale": "en-US"],
-        ]),
-        SampleEvent(name: "Identify (context.traits only)", event: [
-            "type": "identify", "messageId": "sample-identify-2", "userId": "u-1004",
-            "timestamp": "2026-11-28T10:18:00+05:30",
-            "context": ["traits": ["name": "Priya Sharma", "email": "priya@example.in", "phone": "+919812345678"], "locale": "en-IN"],
-        ]),
-        SampleEvent(name: "Delete User (track)", event: [
-            "type": "track", "messageId": "sample-delete-1", "userId": "u-1002", "event": "Delete User",
-            "timestamp": "2026-11-28T10:21:00Z", "properties": [:],
-        ]),
-    ]
+    /// The built-in samples, stamped with `now` (Unix seconds): the core's test events (the
+    /// same ones "Send test identify/delete" sends, so the preview shows what a test send
+    /// makes), plus the identify variant whose traits sit only in `context.traits`, which
+    /// server-side sources send and a `$.traits` mapping silently misses.
+    static func builtIn(now: Int64) -> [SampleEvent] {
+        let identify = SampleEvents.identify(now: now)
+        var contextOnly = identify.objectValue ?? JSONObject()
+        var context = contextOnly["context"]?.objectValue ?? JSONObject()
+        context["traits"] = contextOnly["traits"]
+        contextOnly["traits"] = nil
+        contextOnly["context"] = .object(context)
+        contextOnly["messageId"] = .string("test-identify-context-\(now)")
+        return [
+            SampleEvent(name: "Identify", event: identify),
+            SampleEvent(name: "Identify (context.traits only)", event: .object(contextOnly)),
+            SampleEvent(name: "Delete User (track)", event: SampleEvents.deleteUser(now: now)),
+        ]
+    }
 }
 
 /// Where a hand-edited sample stopped being JSON, 1-based line and column.
@@ -52,7 +48,10 @@ struct SampleEventPicker: Sendable, Hashable {
 
     static let editedName = "Edited sample"
 
-    init(samples: [SampleEvent] = SampleEvent.builtIn) {
+    /// The built-in samples stamped with `now` (Unix seconds).
+    init(now: Int64) { self.init(samples: SampleEvent.builtIn(now: now)) }
+
+    init(samples: [SampleEvent]) {
         precondition(!samples.isEmpty, "the picker needs at least one sample")
         self.samples = samples
         selectedIndex = 0

@@ -34,7 +34,7 @@ struct SubscriptionEditor: Sendable, Equatable {
 
     /// Opens `subscription`, starting on the first sample its trigger matches (so the preview
     /// shows a record straight away) or the first sample when none does.
-    init(subscription: Subscription, samples: SampleEventPicker = SampleEventPicker()) {
+    init(subscription: Subscription, samples: SampleEventPicker) {
         original = subscription
         var picker = samples
         picker.selectFirst { event in
