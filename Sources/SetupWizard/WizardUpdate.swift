@@ -157,7 +157,7 @@ public enum Wizard {
             case .custom(let url): place = url
             }
             let count = destination.subscriptions.count
-            return "Edit \(destination.name): project \(destination.projectID), \(place), \(count) subscription\(count == 1 ? "" : "s")"
+            return "Edit \(destination.name): \(destination.projectID), \(place), \(count) subscription\(count == 1 ? "" : "s")"
         } + ["Add a destination", "Quit"]
     }
 
@@ -474,12 +474,12 @@ public enum Wizard {
         var problems: [FieldProblem] = []
         let projectID = credentials.projectID.text.trimmingWhitespace()
         if projectID.isEmpty {
-            problems.append(FieldProblem(field: .projectID, message: "Project ID is empty; find it in CleverTap under Settings > Project, or paste the dashboard URL."))
+            problems.append(FieldProblem(field: .projectID, message: "Project ID is empty (in CleverTap: Settings > Project)."))
         } else if !CredentialRules.isValidProjectID(projectID) {
             problems.append(FieldProblem(field: .projectID, message: "Project ID \"\(projectID)\" is not in the form XXX-XXX-XXXX (letters and digits, e.g. W9R-486-4W5Z)."))
         }
         if credentials.passcode.text.isEmpty && passcodeVariable == nil {
-            problems.append(FieldProblem(field: .passcode, message: "Passcode is empty; copy it from Settings > Passcode in CleverTap."))
+            problems.append(FieldProblem(field: .passcode, message: "Passcode is empty (in CleverTap: Settings > Passcode)."))
         }
         if credentials.isCustomEndpoint, let problem = CredentialRules.customEndpointProblem(credentials.customURL.text) {
             problems.append(FieldProblem(field: .customURL, message: problem))

@@ -45,7 +45,7 @@ extension Wizard {
                 ? "Tab/↑↓ move · Enter create/next · Esc back · \(help) · \(quit)"
                 : "↑↓ choose · Enter next · Esc back · \(help) · \(quit)"
         case .step(.credentials):
-            return "Tab/↑↓ move · Enter next · Ctrl-R reveal · Shift-Tab back · \(help) · \(quit)"
+            return "Tab/↑↓ move · Enter next · Ctrl-R reveal · Esc back · \(help) · \(quit)"
         case .step(.setupMode):
             return "↑↓ choose · Space toggle · Enter next · Esc back · \(help) · \(quit)"
         case .step(.review):
@@ -90,7 +90,7 @@ struct Canvas {
         case .source:
             (title, explanation) = ("Source", "Where your events come from. The destination receives this source's events.")
         case .credentials:
-            (title, explanation) = ("Credentials", "Your CleverTap project: paste a dashboard URL to fill the region and Project ID.")
+            (title, explanation) = ("Credentials", "Paste a CleverTap dashboard URL to fill in the region and Project ID.")
         case .setupMode:
             (title, explanation) = ("Setup mode", "Quick Setup adds the two standard subscriptions; Customized lets you choose.")
         case .review:
@@ -200,15 +200,18 @@ struct Canvas {
         let credentials = state.credentials
         var row = bodyTop
         // Short fields leave room for their notes on the same line at 80 columns.
-        let shortField = 36
+        let shortField = 30
         textField("Dashboard URL", credentials.dashboardURL, row: row, focused: credentials.focus == .dashboardURL,
-                  placeholder: "paste https://<region>.dashboard.clevertap.com/<project>/…")
+                  placeholder: "paste a dashboard URL here")
         row += 1
         if let detection = credentials.detection {
-            row = paragraph((detection.ok ? "✓ " : "✗ ") + detection.message, row: row, style: Style(detection.ok ? (credentials.pendingProjectID == nil ? .success : .warning) : .error), indent: valueColumn)
-        } else {
-            row += 1
+            // Two rows are reserved so the fields below never move as the message changes.
+            let lines = Screen.wrap((detection.ok ? "✓ " : "✗ ") + detection.message, width: width - valueColumn - left)
+            for (index, line) in lines.prefix(2).enumerated() {
+                screen.write(line, column: valueColumn, row: row + index, style: Style(detection.ok ? (credentials.pendingProjectID == nil ? .success : .warning) : .error))
+            }
         }
+        row += 2
         let projectID = credentials.projectID.text.trimmingWhitespace()
         let projectNote: String
         if projectID.isEmpty {
@@ -220,7 +223,7 @@ struct Canvas {
         }
         textField("Project ID", credentials.projectID, row: row, focused: credentials.focus == .projectID, fieldWidth: shortField)
         screen.write(projectNote, column: valueColumn + shortField + 2, row: row, style: Style(projectID.isEmpty || CredentialRules.isValidProjectID(projectID) ? .subtle : .warning))
-        row += 2
+        row += 1
         let passcodeNote = state.passcodeVariable.map { "empty: uses $\($0)" }
             ?? (credentials.revealPasscode ? "Ctrl-R hides" : "Ctrl-R shows")
         textField("Passcode", credentials.passcode, row: row, focused: credentials.focus == .passcode,
@@ -251,7 +254,7 @@ struct Canvas {
         if verifyFocused { screen.cursor = (left + 2, row) }
         let status: (String, StyleRole)?
         switch credentials.verification {
-        case .notRun: status = ("optional: checks the project ID and passcode with CleverTap", .subtle)
+        case .notRun: status = ("optional: asks CleverTap to accept these", .subtle)
         case .running: status = ("\(Wizard.spinnerFrames[state.spinnerFrame % Wizard.spinnerFrames.count]) checking…", .accent)
         case .succeeded(let text): status = ("✓ " + text, .success)
         case .failed(let text): status = ("✗ " + text, .error)
@@ -259,7 +262,7 @@ struct Canvas {
         if let (text, role) = status {
             screen.write(text, column: left + 24, row: row, style: Style(role), maxWidth: width - left * 2 - 24)
         }
-        row += 2
+        row += 1
         _ = errors(credentials.errors, from: row)
     }
 
