@@ -1,0 +1,51 @@
+/// Why a custom API base URL is refused.
+public enum EndpointError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notAURL(String, reason: String)
+    /// Plain http to a host other than this machine would send the passcode in clear text.
+    case insecure(String)
+    case hasQueryOrFragment(String)
+
+    public var description: String {
+        switch self {
+        case .notAURL(let text, let reason):
+            return "\(JSONValue.string(text).description) is not a usable endpoint: \(reason); expected e.g. https://api.example.com or http://127.0.0.1:8080"
+        case .insecure(let text):
+            return "\(text) uses plain http to a non-loopback host, which would send the passcode unencrypted; use https, or http only on localhost/127.0.0.1/[::1]"
+        case .hasQueryOrFragment(let text):
+            return "\(text) has a query or fragment; expected a base URL to which paths such as /1/upload are appended"
+        }
+    }
+}
+
+/// Checks for custom endpoints (a proxy, or the local sandbox).
+public enum CustomEndpoint {
+    /// Returns `text` trimmed and without a trailing slash, when it is an `https://` URL or an
+    /// `http://` URL on a loopback host.
+    public static func validate(_ text: String) throws(EndpointError) -> String {
+        let trimmed = trimWhitespace(text)
+        if trimmed.isEmpty { throw .notAURL(text, reason: "it is empty") }
+        if firstControlCharacter(in: trimmed) != nil || trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+            throw .notAURL(trimmed, reason: "it contains spaces or control characters")
+        }
+        let parts: URLParts
+        switch URLParts.split(trimmed) {
+        case .success(let value): parts = value
+        case .failure(let error):
+            if case .notAURL(let reason) = error { throw .notAURL(trimmed, reason: reason) }
+            throw .notAURL(trimmed, reason: error.description)
+        }
+        guard let scheme = parts.scheme else { throw .notAURL(trimmed, reason: "it has no scheme (https://)") }
+        guard parts.isPlainHost || parts.host.hasPrefix("[") else {
+            throw .notAURL(trimmed, reason: "the host \(parts.displayHost) is not a plain ASCII host name")
+        }
+        if parts.hasQueryOrFragment { throw .hasQueryOrFragment(trimmed) }
+        switch scheme {
+        case "https": break
+        case "http": if !parts.isLoopback { throw .insecure(trimmed) }
+        default: throw .notAURL(trimmed, reason: "the scheme \(scheme): is not http or https")
+        }
+        var result = trimmed
+        while result.hasSuffix("/") { result.removeLast() }
+        return result
+    }
+}

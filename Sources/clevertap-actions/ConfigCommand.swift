@@ -1,0 +1,166 @@
+import ArgumentParser
+import CleverTapCore
+import Foundation
+
+/// `--config PATH`, shared by every verb that reads or writes the workspace.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Workspace file to use.",
+        discussion: "Default: $CLEVERTAP_ACTIONS_CONFIG, else $XDG_CONFIG_HOME/clevertap-actions/workspace.json, else ~/.config/clevertap-actions/workspace.json.",
+        valueName: "path"))
+    var config: String?
+
+    /// Where the workspace is, by the documented precedence.
+    func location() throws(WorkspaceError) -> WorkspaceLocation {
+        try WorkspaceLocation.resolve(explicit: config, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func store() throws(WorkspaceError) -> WorkspaceStore { WorkspaceStore(path: try location().path) }
+}
+
+/// Writing to stderr and failing with the tool's exit statuses (0 ok, 1 failed, 2 usage).
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("clevertap-actions: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    /// Prints `message` to stderr and exits with status 1.
+    static func fail(_ message: String) -> ExitCode {
+        error(message)
+        return ExitCode(1)
+    }
+
+    /// Prints `message` and a pointer to --help to stderr; exit status 2.
+    static func usage(_ message: String, command: String) -> ExitCode {
+        error("\(message)\nSee `clevertap-actions \(command) --help`.")
+        return ExitCode(2)
+    }
+}
+
+/// `config show | validate | path`.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show, validate or locate the workspace file.",
+        subcommands: [Show.self, Validate.self, Path.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the workspace (passcodes masked as •••• plus their last 2 characters).")
+
+        @OptionGroup var options: ConfigOptions
+        @Flag(help: "Print the workspace as JSON (same schema as the file, passcodes masked).")
+        var json = false
+
+        func run() async throws {
+            let store: WorkspaceStore
+            let workspace: Workspace
+            do {
+                store = try options.store()
+                workspace = try store.load(required: true)
+            } catch {
+                throw Console.fail(error.description)
+            }
+            if json {
+                var root = JSONObject()
+                root["version"] = .int(Int64(workspace.version))
+                root["sources"] = WorkspaceCodec.encode(workspace).objectValue?["sources"]
+                root["destinations"] = .array(workspace.destinations.map { WorkspaceCodec.encode(destination: $0, maskingPasscode: true) })
+                print(JSONValue.object(root).prettyDescription)
+            } else {
+                print(WorkspaceSummary.text(workspace, path: store.path, environment: ProcessInfo.processInfo.environment))
+            }
+        }
+    }
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the workspace file; exit 0 when valid, 1 with every problem otherwise.")
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let store: WorkspaceStore
+            let workspace: Workspace
+            do {
+                store = try options.store()
+                workspace = try store.load(required: true)
+            } catch {
+                throw Console.fail(error.description)
+            }
+            let environment = ProcessInfo.processInfo.environment
+            for destination in workspace.destinations {
+                if case .environment(let variable) = destination.passcode, environment[variable] == nil {
+                    Console.note("warning: destination \"\(destination.name)\" reads its passcode from $\(variable), which is not set in this environment")
+                }
+            }
+            let sources = workspace.sources.count == 1 ? "1 source" : "\(workspace.sources.count) sources"
+            let destinations = workspace.destinations.count == 1 ? "1 destination" : "\(workspace.destinations.count) destinations"
+            print("\(store.path): valid (\(sources), \(destinations))")
+        }
+    }
+
+    struct Path: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the path of the workspace file in use (it may not exist yet).")
+
+        @OptionGroup var options: ConfigOptions
+        @Flag(help: #"Print {"path": …, "origin": …, "exists": …} instead."#)
+        var json = false
+
+        func run() async throws {
+            let location: WorkspaceLocation
+            do { location = try options.location() } catch { throw Console.fail(error.description) }
+            if json {
+                let exists = FileManager.default.fileExists(atPath: location.path)
+                let value: JSONValue = ["path": .string(location.path), "origin": .string(location.origin.rawValue), "exists": .bool(exists)]
+                print(value.description)
+            } else {
+                print(location.path)
+            }
+        }
+    }
+}
+
+/// The human-readable form of a workspace for `config show`.
+enum WorkspaceSummary {
+    static func text(_ workspace: Workspace, path: String, environment: [String: String]) -> String {
+        var lines = ["Workspace \(path)"]
+        lines.append(workspace.sources.isEmpty ? "No sources." : "Sources:")
+        for source in workspace.sources {
+            lines.append("  \(source.name) (\(source.type.displayName))  id \(source.id)  write key \(source.writeKey)")
+        }
+        lines.append(workspace.destinations.isEmpty ? "No destinations." : "Destinations:")
+        for destination in workspace.destinations {
+            let sourceName = workspace.sources.first { $0.id == destination.sourceID }?.name ?? destination.sourceID
+            lines.append("  \(destination.name)  id \(destination.id)  \(destination.enabled ? "enabled" : "disabled")")
+            lines.append("    source:     \(sourceName)")
+            lines.append("    project:    \(destination.projectID)")
+            switch destination.passcode {
+            case .inline(let secret):
+                lines.append("    passcode:   \(secret.masked) (stored in the file)")
+            case .environment(let variable):
+                lines.append("    passcode:   from $\(variable) (\(environment[variable] == nil ? "not set here" : "set"))")
+            }
+            switch destination.endpoint {
+            case .region(let region): lines.append("    region:     \(region.displayName) (\(region.code)), \(region.apiBaseURL)")
+            case .custom(let url): lines.append("    endpoint:   \(url)")
+            }
+            lines.append("    setup mode: \(destination.setupMode.rawValue)")
+            if destination.subscriptions.isEmpty {
+                lines.append("    no subscriptions")
+            } else {
+                lines.append("    subscriptions:")
+                for subscription in destination.subscriptions {
+                    lines.append("      [\(subscription.enabled ? "on " : "off")] \(subscription.name) (\(subscription.action.displayName)) when \(subscription.trigger)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
