@@ -27,7 +27,10 @@ public enum NonInteractiveCommand {
         case .region(let region): words += ["--region", region.code]
         case .custom(let url): words += ["--endpoint", url]
         }
+        if destination.name != Wizard.defaultDestinationName { words += ["--destination-name", destination.name] }
         if destination.setupMode == .quick { words.append("--quick") }
+        // Running it again replaces the destination rather than refusing a duplicate name.
+        words.append("--replace")
         return words.map(shellQuoted).joined(separator: " ")
     }
 

@@ -119,7 +119,7 @@ public struct CredentialsStepState: Sendable, Hashable {
     /// The endpoint as selected (custom URLs are trimmed; validity is checked separately).
     public var endpoint: Endpoint {
         isCustomEndpoint
-            ? .custom(baseURL: customURL.text.trimmingWhitespace())
+            ? .custom(baseURL: (try? CustomEndpoint.validate(customURL.text)) ?? customURL.text.trimmingWhitespace())
             : .region(Region.catalog[regionIndex])
     }
 

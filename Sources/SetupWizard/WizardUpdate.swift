@@ -382,8 +382,9 @@ public enum Wizard {
                 }
                 credentials.verification = .running
                 return [.verifyCredentials(CredentialCheckRequest(
-                    projectID: credentials.projectID.text.trimmingWhitespace(),
-                    passcode: Secret(credentials.passcode.text), endpoint: credentials.endpoint))]
+                    projectID: (try? ProjectID.normalize(credentials.projectID.text)) ?? credentials.projectID.text,
+                    passcode: (try? Passcode.validate(credentials.passcode.text)) ?? Secret(credentials.passcode.text),
+                    endpoint: credentials.endpoint))]
             }
             let problems = credentialProblems(credentials, passcodeVariable: state.passcodeVariable)
             credentials.errors = problems.map(\.message)
@@ -440,25 +441,25 @@ public enum Wizard {
         }
         switch CredentialRules.detect(text) {
         case .failure(let problem):
-            credentials.detection = (message: problem.message, ok: false)
+            credentials.detection = (message: CredentialRules.message(for: problem), ok: false)
         case .success(let found):
             credentials.regionIndex = Region.catalog.firstIndex(of: found.region) ?? 0
             credentials.verification = .notRun
-            var message = "Found region \(found.region.displayName) (\(found.region.code))"
-            if found.regionInferred { message += ", inferred: the dashboard host has no region prefix" }
+            var message = "Region \(found.region.displayName) (\(found.region.code))"
+            if found.note != nil { message += " (assumed: no region in the host)" }
             if let id = found.projectID {
                 let current = credentials.projectID.text.trimmingWhitespace()
                 if current.isEmpty {
                     credentials.projectID.set(id)
                     message += " and Project ID \(id)."
-                } else if current == id {
+                } else if current.uppercased() == id {
                     message += "; Project ID \(id) matches the one entered."
                 } else {
                     credentials.pendingProjectID = id
                     message += " and Project ID \(id). Replace \(current) with it? (y/n)"
                 }
             } else {
-                message += "; the URL holds no Project ID (copy it from Settings > Project)."
+                message += "; no Project ID in this URL."
             }
             credentials.detection = (message: message, ok: true)
         }
@@ -472,14 +473,13 @@ public enum Wizard {
 
     static func credentialProblems(_ credentials: CredentialsStepState, passcodeVariable: String?) -> [FieldProblem] {
         var problems: [FieldProblem] = []
-        let projectID = credentials.projectID.text.trimmingWhitespace()
-        if projectID.isEmpty {
-            problems.append(FieldProblem(field: .projectID, message: "Project ID is empty (in CleverTap: Settings > Project)."))
-        } else if !CredentialRules.isValidProjectID(projectID) {
-            problems.append(FieldProblem(field: .projectID, message: "Project ID \"\(projectID)\" is not in the form XXX-XXX-XXXX (letters and digits, e.g. W9R-486-4W5Z)."))
+        if let problem = CredentialRules.projectIDProblem(credentials.projectID.text) {
+            problems.append(FieldProblem(field: .projectID, message: problem))
         }
-        if credentials.passcode.text.isEmpty && passcodeVariable == nil {
-            problems.append(FieldProblem(field: .passcode, message: "Passcode is empty (in CleverTap: Settings > Passcode)."))
+        // An empty field keeps a passcode that comes from an environment variable.
+        if !(credentials.passcode.text.isEmpty && passcodeVariable != nil),
+           let problem = CredentialRules.passcodeProblem(credentials.passcode.text) {
+            problems.append(FieldProblem(field: .passcode, message: problem))
         }
         if credentials.isCustomEndpoint, let problem = CredentialRules.customEndpointProblem(credentials.customURL.text) {
             problems.append(FieldProblem(field: .customURL, message: problem))
@@ -576,14 +576,14 @@ public enum Wizard {
         let credentials = state.credentials
         let passcode: PasscodeSource = credentials.passcode.text.isEmpty && state.passcodeVariable != nil
             ? .environment(variable: state.passcodeVariable!)
-            : .inline(Secret(credentials.passcode.text))
+            : .inline((try? Passcode.validate(credentials.passcode.text)) ?? Secret(credentials.passcode.text))
         let existing = state.editingDestinationID.flatMap { id in workspace.destinations.first { $0.id == id } }
         let name = existing?.name ?? uniqueDestinationName(in: workspace)
         let keepSubscriptions = existing != nil && !state.setupMode.changed
         let destination = Destination(
             id: existing?.id ?? state.identifiers.destinationID, name: name, sourceID: source.id,
-            projectID: credentials.projectID.text.trimmingWhitespace(), passcode: passcode,
-            endpoint: credentials.endpoint, setupMode: state.setupMode.mode, enabled: existing?.enabled ?? true,
+            projectID: (try? ProjectID.normalize(credentials.projectID.text)) ?? credentials.projectID.text.trimmingWhitespace(),
+            passcode: passcode, endpoint: credentials.endpoint, setupMode: state.setupMode.mode, enabled: existing?.enabled ?? true,
             subscriptions: keepSubscriptions ? existing!.subscriptions : subscriptions(state))
         if let index = workspace.destinations.firstIndex(where: { $0.id == destination.id }) {
             workspace.destinations[index] = destination

@@ -14,17 +14,30 @@ enum WizardLauncher {
             throw ExitCode(2)
         }
         let environment = ProcessInfo.processInfo.environment
-        let path = InterimWorkspaceFile.resolve(explicit: explicitPath, environment: environment)
-        let workspace = try InterimWorkspaceFile.load(path)
-        let state = WizardState(workspace: workspace, configPath: path, identifiers: InterimWorkspaceFile.freshIdentifiers())
+        let store: WorkspaceStore
+        let workspace: Workspace
+        do {
+            store = WorkspaceStore(path: try WorkspaceLocation.resolve(explicit: explicitPath, environment: environment).path)
+            // A broken file is reported before the screen is taken over, and never overwritten.
+            workspace = try store.load()
+        } catch {
+            throw Console.fail("\(error)")
+        }
+        let identifiers = FreshIdentifiers(
+            sourceID: Identifiers.sourceID(), writeKey: Identifiers.writeKey(), destinationID: Identifiers.destinationID(),
+            subscriptionIDs: Preset.quickSetup.map { _ in Identifiers.subscriptionID() })
+        let state = WizardState(workspace: workspace, configPath: store.path, identifiers: identifiers)
         let services = WizardServices(
-            save: { workspace in try InterimWorkspaceFile.save(workspace, to: path); return path },
-            verify: { _ in .rejected("Verification is not available in this build yet.") })
+            save: { workspace in
+                try store.save(workspace)
+                return store.path
+            },
+            verify: { _ in .rejected("Verification arrives with the CleverTap client; the credentials are not checked yet.") })
         let terminal: Terminal
         do {
             terminal = try Terminal(environment: environment)
         } catch {
-            throw ValidationError("\(error)")
+            throw Console.fail("\(error)")
         }
         let outcome = await WizardRunner.run(state, terminal: terminal, services: services)
         terminal.restore()
@@ -32,13 +45,13 @@ enum WizardLauncher {
         case .saved(let path, let command):
             print("Saved the workspace to \(path)")
             if !command.isEmpty {
-                print("The same setup without the wizard (set $\(NonInteractiveCommand.defaultPasscodeVariable) first):")
+                print("The same setup without the wizard (export the passcode as $\(NonInteractiveCommand.defaultPasscodeVariable) first):")
                 print("  " + command)
             }
         case .quitWithoutSaving:
             print("Quit without saving; nothing was written.")
         case .interrupted(let signal):
-            FileHandle.standardError.write(Data("clevertap-actions: stopped by signal \(signal); nothing was saved.\n".utf8))
+            Console.error("stopped by signal \(signal); nothing was saved")
             throw ExitCode(128 + signal)
         }
     }
