@@ -31,6 +31,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // NIOConnectionError (DNS vs refused) lives here; the client tells them apart.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // A local CleverTap-compatible server for tests and offline rehearsal.
@@ -54,10 +56,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CleverTapCoreTests", dependencies: ["CleverTapCore"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CleverTapCore"]),
+        .testTarget(name: "CleverTapCoreTests", dependencies: [
+            // The client is tested over real loopback HTTP against the sandbox.
+            "CleverTapCore", "Sandbox",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SandboxTests", dependencies: [
+            "Sandbox", "CleverTapCore",
+            // Raw requests the client refuses to make (both delete keys, broken bodies).
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "CleverTapCore", "TerminalUI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CleverTapCore", "Sandbox"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "CleverTapCore", "Sandbox",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     ]
 )

@@ -1,0 +1,214 @@
+/// What to do with objects nested inside Person Attributes.
+///
+/// CleverTap stores flat profile properties; nested objects are a per-account public beta
+/// (contract §3.2), so by default we never send them. Flattening keeps every value queryable
+/// (`company.name`), which stringifying (RudderStack's choice) does not.
+public enum NestedObjectPolicy: String, Sendable, Hashable, CaseIterable {
+    /// `{"company": {"name": "Acme"}}` -> `{"company.name": "Acme"}`; arrays holding objects or
+    /// arrays become JSON text. The default.
+    case flatten
+    /// `{"company": {"name": "Acme"}}` -> `{"company": "{\"name\":\"Acme\"}"}`.
+    case stringify
+    /// Send nested objects as they are (for accounts with CleverTap's nested-objects beta).
+    case keep
+}
+
+/// How mapped fields become records.
+public struct RecordOptions: Sendable, Hashable {
+    /// The subscription's Convert Timestamps switch.
+    public var convertTimestamps: Bool
+    public var nestedObjects: NestedObjectPolicy
+
+    public init(convertTimestamps: Bool = true, nestedObjects: NestedObjectPolicy = .flatten) {
+        self.convertTimestamps = convertTimestamps
+        self.nestedObjects = nestedObjects
+    }
+}
+
+/// A record ready for CleverTap plus what was changed or dropped on the way, in words.
+public struct ActionRecord: Sendable, Hashable {
+    /// User Upload: `{"type":"profile","identity":…,"ts":…,"profileData":{…}}` (an element of
+    /// `/1/upload`'s `d`). Delete User: `{"identity":…}`.
+    public var record: JSONValue
+    /// E.g. `ts "not a date" is not a Unix time or an ISO-8601 date-time: left out`.
+    public var warnings: [String]
+
+    public init(record: JSONValue, warnings: [String] = []) {
+        self.record = record
+        self.warnings = warnings
+    }
+}
+
+/// Builds CleverTap records from a subscription's mapped fields, applying the action's field
+/// rules: Identity required and sent as a string (numbers turned into strings), `ts` an integer
+/// number of Unix seconds or left out, Person Attributes an object with ISO-8601 strings
+/// converted (when Convert Timestamps is on) and nested objects flattened.
+public enum ActionRecordBuilder {
+    /// CleverTap's identity length limit (error 523).
+    public static let maximumIdentityLength = 120
+    /// Largest `ts` taken as seconds: later values are almost certainly milliseconds.
+    public static let maximumTimestamp: Int64 = 9_999_999_999
+
+    /// The CleverTap profile update operators, which are objects CleverTap expects as they are.
+    static let profileOperators: Set<String> = ["$add", "$remove", "$incr", "$decr", "$delete"]
+
+    /// The record `action` makes of `mapped` (the mapping's output: an object of field values).
+    public static func build(_ action: ActionKind, from mapped: JSONValue?, options: RecordOptions = RecordOptions())
+        throws(RecordError) -> ActionRecord
+    {
+        let fields = mapped?.objectValue ?? JSONObject()
+        let identity = try identityText(fields["identity"])
+        switch action {
+        case .userDelete:
+            return ActionRecord(record: .object(JSONObject([JSONObject.Member(key: "identity", value: .string(identity))])))
+        case .userUpload:
+            var warnings: [String] = []
+            var members: [JSONObject.Member] = [
+                JSONObject.Member(key: "type", value: "profile"),
+                JSONObject.Member(key: "identity", value: .string(identity)),
+            ]
+            if let ts = timestamp(fields["ts"], convert: options.convertTimestamps, warnings: &warnings) {
+                members.append(JSONObject.Member(key: "ts", value: .int(ts)))
+            }
+            let profile = try profileData(fields["profileData"], options: options, warnings: &warnings)
+            members.append(JSONObject.Member(key: "profileData", value: .object(profile)))
+            return ActionRecord(record: .object(JSONObject(members)), warnings: warnings)
+        }
+    }
+
+    static func identityText(_ value: JSONValue?) throws(RecordError) -> String {
+        let text: String
+        switch value {
+        case nil, .null?: throw .missingIdentity
+        case .string(let s)?: text = s
+        case .int(let i)?: text = String(i)
+        case .double(let d)?: text = JavaScriptText.number(d)
+        case let other?: throw .identityNotText(kind: other.kindName)
+        }
+        if text.allSatisfy(\.isWhitespace) { throw .missingIdentity }
+        if text.count > maximumIdentityLength { throw .identityTooLong(length: text.count) }
+        return text
+    }
+
+    /// `ts` as Unix seconds, or nil (with a warning when a value had to be dropped): CleverTap
+    /// takes only an integer, and without one it uses the upload time.
+    static func timestamp(_ value: JSONValue?, convert: Bool, warnings: inout [String]) -> Int64? {
+        func drop(_ why: String) -> Int64? {
+            warnings.append("ts \(why): left out, so CleverTap uses the upload time")
+            return nil
+        }
+        func inRange(_ seconds: Int64, _ shown: String) -> Int64? {
+            if seconds >= 1 && seconds <= maximumTimestamp { return seconds }
+            if seconds > maximumTimestamp { return drop("\(shown) is too large for Unix seconds (milliseconds?)") }
+            return drop("\(shown) is before 1970")
+        }
+        switch value {
+        case nil, .null?:
+            return nil
+        case .int(let i)?:
+            return inRange(i, String(i))
+        case .double(let d)?:
+            guard d.isFinite, d.magnitude < 9.2e18 else { return drop("\(JavaScriptText.number(d)) is not a Unix time") }
+            return inRange(Int64(d.rounded(.towardZero)), JavaScriptText.number(d))
+        case .string(let text)?:
+            if let seconds = digitStringSeconds(text) { return inRange(seconds, "\"\(text)\"") }
+            if let seconds = ISO8601Timestamp.unixSeconds(text) {
+                if convert { return inRange(seconds, "\"\(text)\"") }
+                return drop("\"\(text)\" is an ISO-8601 date-time but Convert Timestamps is off")
+            }
+            return drop("\"\(text)\" is not a Unix time or an ISO-8601 date-time")
+        case let other?:
+            return drop("is \(other.kindName == "array" || other.kindName == "object" ? "an" : "a") \(other.kindName), not a time")
+        }
+    }
+
+    /// `"1136225047"` or `"1136225047.5"` read as seconds (truncated); nil for anything else.
+    static func digitStringSeconds(_ text: String) -> Int64? {
+        var seconds: Int64 = 0
+        var digits = 0
+        var seenPoint = false
+        var fractionDigits = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") && !seenPoint && digits > 0 { seenPoint = true; continue }
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            if seenPoint { fractionDigits += 1; continue }
+            digits += 1
+            if digits > 18 { return nil }
+            seconds = seconds * 10 + Int64(byte - 0x30)
+        }
+        guard digits > 0, !seenPoint || fractionDigits > 0 else { return nil }
+        return seconds
+    }
+
+    static func profileData(_ value: JSONValue?, options: RecordOptions, warnings: inout [String]) throws(RecordError) -> JSONObject {
+        switch value {
+        case nil, .null?:
+            return JSONObject()
+        case .object(let object)?:
+            var out: [JSONObject.Member] = []
+            out.reserveCapacity(object.count)
+            var needsDuplicateCheck = false
+            for member in object {
+                add(member.value, key: member.key, options: options, into: &out, flattened: &needsDuplicateCheck)
+            }
+            if needsDuplicateCheck { return removingDuplicates(out, warnings: &warnings) }
+            return JSONObject(out)
+        case let other?:
+            throw .profileDataNotObject(kind: other.kindName)
+        }
+    }
+
+    private static func add(_ value: JSONValue, key: String, options: RecordOptions,
+                            into out: inout [JSONObject.Member], flattened: inout Bool) {
+        switch value {
+        case .string(let text):
+            if options.convertTimestamps, let seconds = ISO8601Timestamp.unixSeconds(text) {
+                out.append(JSONObject.Member(key: key, value: .int(seconds)))
+            } else {
+                out.append(JSONObject.Member(key: key, value: value))
+            }
+        case .object(let object):
+            if !object.isEmpty && object.keys.allSatisfy({ profileOperators.contains($0) }) {
+                out.append(JSONObject.Member(key: key, value: value))  // {"$add": [...]} and friends
+                return
+            }
+            let converted = options.convertTimestamps ? TimestampConversion.convert(value) : value
+            switch options.nestedObjects {
+            case .keep:
+                out.append(JSONObject.Member(key: key, value: converted))
+            case .stringify:
+                out.append(JSONObject.Member(key: key, value: .string(converted.description)))
+            case .flatten:
+                flattened = true
+                for member in object {
+                    add(member.value, key: key + "." + member.key, options: options, into: &out, flattened: &flattened)
+                }
+            }
+        case .array(let elements):
+            let nested = elements.contains { if case .object = $0 { return true }; if case .array = $0 { return true }; return false }
+            if nested && options.nestedObjects != .keep {
+                out.append(JSONObject.Member(key: key, value: .string(value.description)))
+            } else {
+                out.append(JSONObject.Member(key: key, value: value))
+            }
+        default:
+            out.append(JSONObject.Member(key: key, value: value))
+        }
+    }
+
+    /// A flattened key can collide with a key the event already has (`"a.b"` next to
+    /// `{"a": {"b": …}}`): the first one wins, and we say so.
+    private static func removingDuplicates(_ members: [JSONObject.Member], warnings: inout [String]) -> JSONObject {
+        var seen = Set<String>()
+        var out: [JSONObject.Member] = []
+        out.reserveCapacity(members.count)
+        for member in members {
+            if seen.insert(member.key).inserted {
+                out.append(member)
+            } else {
+                warnings.append("profileData key \"\(member.key)\" appears twice after flattening nested objects: the first value is kept")
+            }
+        }
+        return JSONObject(out)
+    }
+}

@@ -1,0 +1,21 @@
+/// The directives a mapping may use, as Segment's mapping-kit defines them.
+public enum MappingDirective: String, Sendable, Hashable, CaseIterable {
+    case path = "@path"
+    case template = "@template"
+    case literal = "@literal"
+    case `if` = "@if"
+    case arrayPath = "@arrayPath"
+    case `case` = "@case"
+    case replace = "@replace"
+    case json = "@json"
+    case flatten = "@flatten"
+    case merge = "@merge"
+    case transform = "@transform"
+    case excludeWhenNull = "@excludeWhenNull"
+
+    /// Directives Segment has that this tool does not run yet.
+    public static let unsupported: Set<String> = ["@liquid"]
+
+    /// `@path, @template, …` for error messages.
+    static let knownList = allCases.map(\.rawValue).joined(separator: ", ")
+}

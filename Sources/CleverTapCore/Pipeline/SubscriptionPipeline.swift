@@ -1,0 +1,156 @@
+/// Which subscription an outcome belongs to.
+public struct SubscriptionRef: Sendable, Hashable, CustomStringConvertible {
+    public var id: String
+    public var name: String
+    public var action: ActionKind
+
+    public init(id: String, name: String, action: ActionKind) {
+        self.id = id
+        self.name = name
+        self.action = action
+    }
+
+    public init(_ subscription: Subscription) {
+        self.init(id: subscription.id, name: subscription.name, action: subscription.action)
+    }
+
+    public var description: String { name }
+}
+
+/// Why a matched event produced no record for a subscription.
+public enum PipelineFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The mapping failed on this event (a computed `@path` that was not a string, …).
+    case mapping(MappingError)
+    /// The mapped fields break the action's rules (no identity, …).
+    case record(RecordError)
+
+    public var description: String {
+        switch self {
+        case .mapping(let error): return "mapping failed: \(error)"
+        case .record(let error): return error.description
+        }
+    }
+}
+
+/// What one subscription made of one event.
+public enum PipelineOutcome: Sendable, Hashable {
+    /// The trigger matched and the mapping produced a valid record.
+    case record(subscription: SubscriptionRef, action: ActionKind, record: ActionRecord)
+    /// The trigger matched but no valid record could be made.
+    case failed(subscription: SubscriptionRef, reason: PipelineFailure)
+
+    public var subscription: SubscriptionRef {
+        switch self {
+        case .record(let subscription, _, _), .failed(let subscription, _): return subscription
+        }
+    }
+}
+
+/// A subscription that cannot run: its trigger or mapping is broken. Reported when the pipeline
+/// is built, never per event.
+public struct SubscriptionProblem: Sendable, Hashable, CustomStringConvertible {
+    public var subscription: SubscriptionRef
+    /// Each problem in words, e.g. `trigger: expected …` or `profileData.Email: @path expects …`.
+    public var messages: [String]
+
+    public var description: String {
+        "subscription \"\(subscription.name)\": " + messages.joined(separator: "; ")
+    }
+}
+
+/// Events in, CleverTap records out: every enabled subscription of a destination, with its
+/// trigger parsed and mapping compiled once, applied to each event.
+///
+/// This is the one path `map`, `send-test`, `deliver` and the wizard's preview share, so a
+/// record looks the same wherever it is produced.
+public struct SubscriptionPipeline: Sendable {
+    struct Stage: Sendable {
+        let subscription: SubscriptionRef
+        let trigger: PipelineTrigger
+        let mapping: CompiledMapping
+        let options: RecordOptions
+    }
+
+    let stages: [Stage]
+    /// Enabled subscriptions that could not be compiled; they are left out of processing.
+    public let problems: [SubscriptionProblem]
+    /// The subscriptions that run, in the destination's order.
+    public var subscriptions: [SubscriptionRef] { stages.map(\.subscription) }
+
+    /// Compiles `destination`'s enabled subscriptions.
+    public init(destination: Destination, nestedObjects: NestedObjectPolicy = .flatten) {
+        self.init(subscriptions: destination.subscriptions, nestedObjects: nestedObjects)
+    }
+
+    /// Compiles the enabled ones of `subscriptions`.
+    public init(subscriptions: [Subscription], nestedObjects: NestedObjectPolicy = .flatten) {
+        var stages: [Stage] = []
+        var problems: [SubscriptionProblem] = []
+        for subscription in subscriptions where subscription.enabled {
+            let ref = SubscriptionRef(subscription)
+            var messages: [String] = []
+            var trigger: PipelineTrigger?
+            do throws(PipelineTrigger.ParseError) {
+                trigger = try PipelineTrigger.parse(subscription.trigger)
+            } catch {
+                messages.append("trigger: \(error)")
+            }
+            messages += Self.fieldProblems(subscription.mapping, action: subscription.action)
+            var mapping: CompiledMapping?
+            do throws(MappingError) {
+                mapping = try CompiledMapping(subscription.mapping)
+            } catch {
+                messages += error.issues.map(\.description)
+            }
+            if let trigger, let mapping, messages.isEmpty {
+                stages.append(Stage(subscription: ref, trigger: trigger, mapping: mapping,
+                                    options: RecordOptions(convertTimestamps: subscription.convertTimestamps,
+                                                           nestedObjects: nestedObjects)))
+            } else {
+                problems.append(SubscriptionProblem(subscription: ref, messages: messages))
+            }
+        }
+        self.stages = stages
+        self.problems = problems
+    }
+
+    /// Mapping keys the action does not have, and required fields left unmapped.
+    static func fieldProblems(_ mapping: JSONObject, action: ActionKind) -> [String] {
+        let definition = action.definition
+        var messages: [String] = []
+        for key in mapping.keys where definition.field(key) == nil {
+            messages.append("mapping has unknown field \"\(key)\"; \(action.displayName) takes \(definition.fields.map(\.key).joined(separator: ", "))")
+        }
+        for field in definition.fields where field.required && mapping[field.key] == nil {
+            messages.append("\(field.label) (\(field.key)) is required but not mapped")
+        }
+        return messages
+    }
+
+    /// The outcomes of every running subscription whose trigger matches `event`, in order;
+    /// appended to `outcomes` so a streaming caller can reuse one array.
+    public func process(_ event: JSONValue, into outcomes: inout [PipelineOutcome]) {
+        for stage in stages where stage.trigger.matches(event) {
+            let mapped: JSONValue?
+            do throws(MappingError) {
+                mapped = try stage.mapping.apply(to: event)
+            } catch {
+                outcomes.append(.failed(subscription: stage.subscription, reason: .mapping(error)))
+                continue
+            }
+            do throws(RecordError) {
+                let record = try ActionRecordBuilder.build(stage.subscription.action, from: mapped, options: stage.options)
+                outcomes.append(.record(subscription: stage.subscription, action: stage.subscription.action, record: record))
+            } catch {
+                outcomes.append(.failed(subscription: stage.subscription, reason: .record(error)))
+            }
+        }
+    }
+
+    /// The outcomes for `event` (empty when no trigger matched).
+    public func process(_ event: JSONValue) -> [PipelineOutcome] {
+        var outcomes: [PipelineOutcome] = []
+        process(event, into: &outcomes)
+        return outcomes
+    }
+}
