@@ -32,7 +32,7 @@ enum WizardLauncher {
                 try store.save(workspace)
                 return store.path
             },
-            verify: { _ in .rejected("Verification arrives with the CleverTap client; the credentials are not checked yet.") })
+            verify: verifyCredentials)
         let terminal: Terminal
         do {
             terminal = try Terminal(environment: environment)
@@ -53,6 +53,25 @@ enum WizardLauncher {
         case .interrupted(let signal):
             Console.error("stopped by signal \(signal); nothing was saved")
             throw ExitCode(128 + signal)
+        }
+    }
+
+    /// The core's credential check, with timeouts short enough for a person watching a spinner.
+    @Sendable static func verifyCredentials(_ request: CredentialCheckRequest) async -> VerificationResult {
+        var configuration = CleverTapClientConfiguration(endpoint: request.endpoint, accountID: request.projectID, passcode: request.passcode)
+        configuration.connectTimeout = .seconds(5)
+        configuration.requestTimeout = .seconds(10)
+        do {
+            switch try await CleverTapClient.withClient(configuration, { await $0.checkCredentials() }) {
+            case .valid:
+                return .accepted("\(request.endpoint.baseURL) accepted the Project ID and passcode.")
+            case .invalid(let reason):
+                return .rejected("Refused: \(reason)")
+            case .unreachable(let reason):
+                return .rejected("No answer from \(request.endpoint.baseURL): \(reason)")
+            }
+        } catch {
+            return .rejected("\(error)")
         }
     }
 }
