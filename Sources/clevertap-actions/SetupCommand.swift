@@ -137,10 +137,9 @@ struct SetupCommand: AsyncParsableCommand {
     }
 }
 
-/// `setup` without `--non-interactive`. The wizard replaces this body with its launcher call.
+/// `setup` without `--non-interactive`: the wizard, as with no arguments.
 func runInteractiveSetup(configPath: String?) async throws {
-    Console.error("the interactive setup wizard is not available in this build; use `clevertap-actions setup --non-interactive` (see --help)")
-    throw ExitCode(2)
+    try await WizardLauncher.run(configPath: configPath)
 }
 
 /// Reads a passcode from standard input: the whole of a pipe, or one line typed without echo.
