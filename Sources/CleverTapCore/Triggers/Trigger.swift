@@ -9,7 +9,7 @@ public struct Trigger: Sendable, Hashable, CustomStringConvertible {
     /// The trigger as written, after parsing (single-condition parentheses removed).
     public let expression: TriggerExpression
     /// Things that evaluate differently from what a reader probably expects, in source order.
-    public let warnings: [TriggerWarning]
+    public var warnings: [TriggerWarning]
     let matcher: TriggerMatcher
 
     init(expression: TriggerExpression, warnings: [TriggerWarning]) {
