@@ -66,7 +66,7 @@ public struct SubscriptionProblem: Sendable, Hashable, CustomStringConvertible {
 public struct SubscriptionPipeline: Sendable {
     struct Stage: Sendable {
         let subscription: SubscriptionRef
-        let trigger: PipelineTrigger
+        let trigger: Trigger
         let mapping: CompiledMapping
         let options: RecordOptions
     }
@@ -74,6 +74,9 @@ public struct SubscriptionPipeline: Sendable {
     let stages: [Stage]
     /// Enabled subscriptions that could not be compiled; they are left out of processing.
     public let problems: [SubscriptionProblem]
+    /// Running subscriptions whose trigger Segment evaluates surprisingly (`Trigger.warnings`),
+    /// for the caller to show; they run as Segment would run them.
+    public let warnings: [SubscriptionProblem]
     /// The subscriptions that run, in the destination's order.
     public var subscriptions: [SubscriptionRef] { stages.map(\.subscription) }
 
@@ -86,12 +89,13 @@ public struct SubscriptionPipeline: Sendable {
     public init(subscriptions: [Subscription], nestedObjects: NestedObjectPolicy = .flatten) {
         var stages: [Stage] = []
         var problems: [SubscriptionProblem] = []
+        var warnings: [SubscriptionProblem] = []
         for subscription in subscriptions where subscription.enabled {
             let ref = SubscriptionRef(subscription)
             var messages: [String] = []
-            var trigger: PipelineTrigger?
-            do throws(PipelineTrigger.ParseError) {
-                trigger = try PipelineTrigger.parse(subscription.trigger)
+            var trigger: Trigger?
+            do throws(TriggerParseError) {
+                trigger = try Trigger.parse(subscription.trigger)
             } catch {
                 messages.append("trigger: \(error)")
             }
@@ -103,6 +107,9 @@ public struct SubscriptionPipeline: Sendable {
                 messages += error.issues.map(\.description)
             }
             if let trigger, let mapping, messages.isEmpty {
+                if !trigger.warnings.isEmpty {
+                    warnings.append(SubscriptionProblem(subscription: ref, messages: trigger.warnings.map { "trigger: \($0)" }))
+                }
                 stages.append(Stage(subscription: ref, trigger: trigger, mapping: mapping,
                                     options: RecordOptions(convertTimestamps: subscription.convertTimestamps,
                                                            nestedObjects: nestedObjects)))
@@ -112,6 +119,7 @@ public struct SubscriptionPipeline: Sendable {
         }
         self.stages = stages
         self.problems = problems
+        self.warnings = warnings
     }
 
     /// Mapping keys the action does not have, and required fields left unmapped.

@@ -1,0 +1,67 @@
+/// The logic of `clevertap-actions eval-mapping`: one NDJSON request line in, one answer out.
+///
+///     {"mapping": {...}, "event": {...}}  ->  {"output": <value>}  |  {"absent": true}  |  {"error": "..."}
+///     {"mapping": {...}}                  ->  {"valid": true}      |  {"error": "..."}
+///
+/// A line that is not such a request gets `{"error": "line N: ..."}` and the run goes on.
+public enum MappingEvaluation {
+    /// The answer to one request line.
+    public static func answer(line: UnsafeBufferPointer<UInt8>, number: Int) -> JSONValue {
+        let request: JSONValue
+        do throws(JSONParseError) {
+            request = try JSONParser.parse(line)
+        } catch {
+            return failure("line \(number): invalid JSON: \(error.message) at column \(error.lineAndColumn(in: line).column)")
+        }
+        return answer(request: request, number: number)
+    }
+
+    /// The answer to one parsed request.
+    public static func answer(request: JSONValue, number: Int) -> JSONValue {
+        guard case .object(let object) = request, let mapping = object["mapping"] else {
+            return failure(#"line \#(number): expected an object {"mapping": ..., "event": ...}"#)
+        }
+        let unknown = object.keys.filter { $0 != "mapping" && $0 != "event" }
+        if !unknown.isEmpty {
+            return failure("line \(number): unknown key\(unknown.count > 1 ? "s" : "") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); expected \"mapping\" and \"event\"")
+        }
+        let compiled: CompiledMapping
+        do throws(MappingError) {
+            compiled = try CompiledMapping(mapping)
+        } catch {
+            return failure(error.description)
+        }
+        guard let event = object["event"] else { return ["valid": true] }
+        guard case .object = event else {
+            return failure("the event must be a JSON object, got \(event.kindName)")
+        }
+        do throws(MappingError) {
+            if let output = try compiled.apply(to: event) { return .object(JSONObject([JSONObject.Member(key: "output", value: output)])) }
+            return ["absent": true]
+        } catch {
+            return failure(error.description)
+        }
+    }
+
+    static func failure(_ message: String) -> JSONValue {
+        .object(JSONObject([JSONObject.Member(key: "error", value: .string(message))]))
+    }
+
+    /// Answers every line of `input` on `output`; blank lines are skipped. Returns how many
+    /// answers were errors.
+    public static func run(input: Int32, output: Int32) throws(StreamIOError) -> Int {
+        var reader = ByteLineReader(descriptor: input, chunkSize: 1 << 16)
+        var writer = BufferedByteWriter(descriptor: output, flushThreshold: 1 << 16)
+        var errors = 0
+        try reader.forEachLine { (line, number) throws(StreamIOError) in
+            if MapStream.isBlank(line) { return }
+            let result = answer(line: line, number: number)
+            if result["error"] != nil { errors += 1 }
+            JSONWriter.write(result, into: &writer.bytes)
+            writer.bytes.append(0x0A)
+            try writer.flushIfNeeded()
+        }
+        try writer.flush()
+        return errors
+    }
+}

@@ -1,0 +1,108 @@
+/// Counts from one `map` run.
+public struct MapSummary: Sendable, Hashable {
+    /// Lines read, blank ones included (line numbers in the output count them too).
+    public var lines = 0
+    /// Lines that held a JSON object.
+    public var events = 0
+    public var records = 0
+    /// Matched events a subscription could not turn into a record.
+    public var failures = 0
+    /// Lines that were not a JSON object.
+    public var invalidLines = 0
+
+    public init() {}
+}
+
+/// The streaming core of `clevertap-actions map`: NDJSON events in, one NDJSON line out per
+/// produced record or failure.
+///
+///     {"subscription":"User Upload","action":"userUpload","record":{…}}
+///     {"subscription":"User Upload","action":"userUpload","record":{…},"warnings":["ts …"]}
+///     {"subscription":"User Upload","line":3,"error":"Identity (identity) is required …"}
+///     {"line":7,"error":"invalid JSON: … at column 12"}
+///
+/// Blank lines are skipped; a bad line is reported and the run goes on.
+public enum MapStream {
+    public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32) throws(StreamIOError) -> MapSummary {
+        var reader = ByteLineReader(descriptor: input)
+        var writer = BufferedByteWriter(descriptor: output)
+        var summary = MapSummary()
+        var outcomes: [PipelineOutcome] = []
+        try reader.forEachLine { (line, number) throws(StreamIOError) in
+            summary.lines = number
+            if isBlank(line) { return }
+            let event: JSONValue
+            do throws(JSONParseError) {
+                event = try JSONParser.parse(line)
+            } catch {
+                summary.invalidLines += 1
+                let column = error.lineAndColumn(in: line).column
+                writeLineError("invalid JSON: \(error.message) at column \(column)", line: number, into: &writer.bytes)
+                try writer.flushIfNeeded()
+                return
+            }
+            guard case .object = event else {
+                summary.invalidLines += 1
+                writeLineError("an event must be a JSON object, got \(event.kindName == "array" ? "an array" : "a \(event.kindName)")",
+                               line: number, into: &writer.bytes)
+                try writer.flushIfNeeded()
+                return
+            }
+            summary.events += 1
+            outcomes.removeAll(keepingCapacity: true)
+            pipeline.process(event, into: &outcomes)
+            for outcome in outcomes {
+                switch outcome {
+                case .record(let subscription, let action, let record):
+                    summary.records += 1
+                    writeRecord(subscription: subscription, action: action, record: record, into: &writer.bytes)
+                case .failed(let subscription, let reason):
+                    summary.failures += 1
+                    writeFailure(subscription: subscription, line: number, reason: reason.description, into: &writer.bytes)
+                }
+            }
+            try writer.flushIfNeeded()
+        }
+        summary.lines = reader.lineNumber
+        try writer.flush()
+        return summary
+    }
+
+    @inline(__always)
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        return true
+    }
+
+    static func writeRecord(subscription: SubscriptionRef, action: ActionKind, record: ActionRecord, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"subscription":"#.utf8)
+        JSONWriter.writeString(subscription.name, into: &out)
+        out.append(contentsOf: #","action":"#.utf8)
+        JSONWriter.writeString(action.rawValue, into: &out)
+        out.append(contentsOf: #","record":"#.utf8)
+        JSONWriter.write(record.record, into: &out)
+        if !record.warnings.isEmpty {
+            out.append(contentsOf: #","warnings":"#.utf8)
+            JSONWriter.write(.array(record.warnings.map { .string($0) }), into: &out)
+        }
+        out.append(contentsOf: "}\n".utf8)
+    }
+
+    static func writeFailure(subscription: SubscriptionRef, line: Int, reason: String, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"subscription":"#.utf8)
+        JSONWriter.writeString(subscription.name, into: &out)
+        out.append(contentsOf: #","line":"#.utf8)
+        JSONWriter.writeInteger(Int64(line), into: &out)
+        out.append(contentsOf: #","error":"#.utf8)
+        JSONWriter.writeString(reason, into: &out)
+        out.append(contentsOf: "}\n".utf8)
+    }
+
+    static func writeLineError(_ message: String, line: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"line":"#.utf8)
+        JSONWriter.writeInteger(Int64(line), into: &out)
+        out.append(contentsOf: #","error":"#.utf8)
+        JSONWriter.writeString(message, into: &out)
+        out.append(contentsOf: "}\n".utf8)
+    }
+}

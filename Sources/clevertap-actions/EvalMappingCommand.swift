@@ -1,0 +1,33 @@
+import ArgumentParser
+import CleverTapCore
+
+/// `clevertap-actions eval-mapping`: try mappings on events, one NDJSON request per line.
+struct EvalMappingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-mapping",
+        abstract: "Apply Segment mapping-kit mappings to events (NDJSON in, NDJSON out).",
+        discussion: """
+            Each input line is {"mapping": {...}, "event": {...}}; each output line is {"output": ...}, \
+            {"absent": true} when the mapping resolves to nothing, or {"error": "..."}. Without "event" \
+            the mapping is only validated: {"valid": true} or the error. Exits 1 when any line gave an error.
+            """
+    )
+
+    @Argument(help: "NDJSON file to read, or - for standard input.")
+    var file: String = "-"
+
+    func run() throws {
+        let input: Int32
+        do { input = try InputDescriptor.openForReading(file) } catch {
+            Console.error("eval-mapping: \(error)")
+            throw ExitCode(2)
+        }
+        defer { InputDescriptor.closeIfOwned(input) }
+        let errors: Int
+        do { errors = try MappingEvaluation.run(input: input, output: 1) } catch {
+            Console.error("eval-mapping: \(error)")
+            throw ExitCode(1)
+        }
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
