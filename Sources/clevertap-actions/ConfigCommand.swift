@@ -133,7 +133,7 @@ enum WorkspaceSummary {
         var lines = ["Workspace \(path)"]
         lines.append(workspace.sources.isEmpty ? "No sources." : "Sources:")
         for source in workspace.sources {
-            lines.append("  \(source.name) (\(source.type.displayName))  id \(source.id)  write key \(source.writeKey)")
+            lines.append("  \(source.name)  type \(source.type.rawValue)  id \(source.id)  write key \(source.writeKey)")
         }
         lines.append(workspace.destinations.isEmpty ? "No destinations." : "Destinations:")
         for destination in workspace.destinations {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CleverTapCore
 
@@ -65,6 +66,20 @@ import Testing
         #expect(throws: WorkspaceDecodingError.newerVersion(found: 2, supported: 1)) {
             try WorkspaceCodec.decode(try JSONParser.parse(#"{"version": 2, "whatever": "new"}"#))
         }
+    }
+
+    /// The README's example config is a valid workspace, so the documentation cannot drift.
+    @Test func readmeExampleIsValid() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.range(of: "## Workspace config"))
+        let start = try #require(text.range(of: "```json\n", range: section.upperBound..<text.endIndex))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let workspace = try WorkspaceCodec.decode(try JSONParser.parse(String(text[start.upperBound..<end.lowerBound])))
+        #expect(WorkspaceValidator().validate(workspace).isEmpty)
+        #expect(workspace.destinations.first?.subscriptions.map(\.trigger) == Preset.quickSetup.map(\.trigger))
+        #expect(workspace.destinations.first?.subscriptions.first?.mapping == ActionKind.userUpload.definition.defaultMapping)
     }
 
     @Test func pathsPrintAsPeopleWriteThem() {

@@ -112,6 +112,8 @@ public struct JSONParser {
             if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
             index += 1  // {
             var members: [JSONObject.Member] = []
+            // Large objects check duplicates through a set; small ones (events) by a byte scan.
+            var seenKeys: Set<UTF8Key>? = nil
             skipWhitespace()
             // Event objects mostly have a handful of members: one allocation instead of four.
             if index < bytes.count && bytes[index] != UInt8(ascii: "}") { members.reserveCapacity(8) }
@@ -127,8 +129,18 @@ public struct JSONParser {
                 }
                 let keyOffset = index
                 let key = try parseString()
-                for member in members where member.key == key {
-                    throw error("duplicate key \"\(key)\" in object", at: keyOffset)
+                // Keys are compared byte for byte: "é" and "e\u{301}" are different keys.
+                if var seen = seenKeys {
+                    seenKeys = nil  // keep the set uniquely referenced while inserting
+                    guard seen.insert(UTF8Key(string: key)).inserted else {
+                        throw error("duplicate key \"\(key)\" in object", at: keyOffset)
+                    }
+                    seenKeys = seen
+                } else {
+                    for member in members where UTF8Bytes.equal(member.key, key) {
+                        throw error("duplicate key \"\(key)\" in object", at: keyOffset)
+                    }
+                    if members.count == 31 { seenKeys = Set(members.map { UTF8Key(string: $0.key) } + [UTF8Key(string: key)]) }
                 }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
@@ -218,17 +230,20 @@ public struct JSONParser {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
+                    let escapeStart = index - 2
                     var scalar = try parseHex4()
                     if (0xD800...0xDBFF).contains(scalar) {
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired UTF-16 surrogate in \\u escape")
+                            throw error("unpaired UTF-16 high surrogate in \\u escape: expected a \\uDC00-\\uDFFF escape after it", at: escapeStart)
                         }
                         index += 2
                         let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid UTF-16 low surrogate in \\u escape") }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw error("unpaired UTF-16 high surrogate in \\u escape: expected a \\uDC00-\\uDFFF escape after it", at: escapeStart)
+                        }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw error("unpaired UTF-16 surrogate in \\u escape")
+                        throw error("unpaired UTF-16 low surrogate in \\u escape", at: escapeStart)
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))

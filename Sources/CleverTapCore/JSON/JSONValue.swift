@@ -36,15 +36,16 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
 
-    /// The value for `key`, or nil when the key is absent.
+    /// The value for `key`, or nil when the key is absent. Keys match byte for byte ("é" is not
+    /// "e\u{301}"), as JSON and JavaScript compare them.
     /// Setting nil removes the key; setting a new key appends it, keeping order.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            for member in members where UTF8Bytes.equal(member.key, key) { return member.value }
             return nil
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = members.firstIndex(where: { UTF8Bytes.equal($0.key, key) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))

@@ -85,14 +85,12 @@ public enum JSONWriter {
         }
     }
 
-    /// Shortest round-tripping form; integral doubles keep a ".0"-free integer look only when
-    /// they came in as integers (they are `.int` then), so `12.5` prints as `12.5`.
+    /// Shortest round-tripping form (`12.50` prints as `12.5`). Decimals stay decimals: `1.0`
+    /// prints as `1.0`, so reading it back gives a `.double` again (integers are `.int` and print
+    /// without a point). Swift's exponent form (`1e+20`, `1e-05`) is valid JSON as it is.
     static func formatDouble(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        var text = "\(d)"
-        // Swift prints 1e+20 as "1e+20" which is valid JSON; "12.0" stays "12.0".
-        if text.hasSuffix(".0") && abs(d) < 1e15 { text.removeLast(2) }
-        return text
+        return "\(d)"
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

@@ -3,13 +3,13 @@
 ///
 /// `parse` compiles the text once into a tree of conditions with pre-split field paths, so
 /// `matches` does no string parsing per event. Semantics are those of Segment's
-/// `@segment/destination-subscriptions` (see Sources/CleverTapCore/Triggers/README.md for the rules
-/// and where we differ), including its surprises, which `warnings` points out.
+/// `@segment/destination-subscriptions` (docs/triggers.md has the rules and where we differ),
+/// including its surprises, which `warnings` points out.
 public struct Trigger: Sendable, Hashable, CustomStringConvertible {
     /// The trigger as written, after parsing (single-condition parentheses removed).
     public let expression: TriggerExpression
     /// Things that evaluate differently from what a reader probably expects, in source order.
-    public let warnings: [TriggerWarning]
+    public var warnings: [TriggerWarning]
     let matcher: TriggerMatcher
 
     init(expression: TriggerExpression, warnings: [TriggerWarning]) {
@@ -67,6 +67,11 @@ public struct TriggerWarning: Sendable, Hashable, CustomStringConvertible {
         /// A comparison whose value Segment converts (null/true/false/numbers compared as strings,
         /// strings compared as numbers, booleans never equal).
         case valueConversion
+        /// contains()/match() inside parentheses, not last: its ')' ends the group in Segment.
+        case groupClosedByFunction
+        /// Written in a way our parser reads but Segment's cannot (numeric path segments, `[0]`,
+        /// `\"` in strings): fine here, but the trigger would not work when copied to Segment.
+        case notPortableToSegment
     }
 
     public var kind: Kind

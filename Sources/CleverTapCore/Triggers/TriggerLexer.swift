@@ -47,6 +47,8 @@ struct TriggerToken: Sendable, Equatable {
 struct TriggerLexer {
     let characters: [Character]
     var index = 0
+    /// Where strings using `\"` or `\\` start (Segment's lexer has no escapes in strings).
+    var escapedStringPositions: [Int] = []
 
     init(_ text: String) {
         characters = Array(text)
@@ -127,6 +129,7 @@ struct TriggerLexer {
             let c = characters[index]
             if c == "\"" { index += 1; return value }
             if c == "\\", let next = peek(1), next == "\"" || next == "\\" {
+                if escapedStringPositions.last != start { escapedStringPositions.append(start) }
                 value.append(next)
                 index += 2
                 continue

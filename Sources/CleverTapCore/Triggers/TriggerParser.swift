@@ -16,6 +16,14 @@ struct TriggerParser {
     private var tokens: [TriggerToken] = []
     private var index = 0
     private var warnings: [TriggerWarning] = []
+    /// Groups that a contains()/match() closed early (Segment's group ends at the first ')');
+    /// their own ')' comes later at the top level and closes nothing.
+    private var pendingCloses = 0
+    /// Positions of groups closed early, for the warning that shows the evaluated form.
+    private var earlyClosePositions: [Int] = []
+    /// Set by parseFunction so a level can tell that its last term was a function call.
+    private var lastTermWasFunction = false
+    private var insideParentheses = false
 
     init(_ text: String) {
         self.text = text
@@ -24,10 +32,22 @@ struct TriggerParser {
     mutating func parseTrigger() throws(TriggerParseError) -> (TriggerExpression, [TriggerWarning]) {
         var lexer = TriggerLexer(text)
         tokens = try lexer.tokenize()
+        for position in lexer.escapedStringPositions {
+            warnings.append(TriggerWarning(
+                kind: .notPortableToSegment,
+                message: "\\\" and \\\\ escapes in strings work here, but Segment's parser has no escapes in strings (the trigger would not work there)",
+                position: position))
+        }
         if case .end = current.kind {
             throw error("empty trigger: expected a condition such as type = \"identify\"", at: current)
         }
         let expression = try parseLevel(openedAt: nil)
+        for position in earlyClosePositions {
+            warnings.append(TriggerWarning(
+                kind: .groupClosedByFunction,
+                message: "the ')' of contains()/match() also closes the surrounding parentheses (Segment's group ends at the first ')'), so the rest of the group joins the outer level: evaluated as \(TriggerPrinter.print(expression))",
+                position: position))
+        }
         warnings.sort { $0.position < $1.position }
         return (expression, warnings)
     }
@@ -60,6 +80,12 @@ struct TriggerParser {
         var children = [try parseTerm()]
         var conjunctions: [(TriggerConjunction, TriggerToken)] = []
         while true {
+            if let open, lastTermWasFunction, current.kind != .rightParen {
+                // Segment's group took the function's ')' as its own: the group ends here.
+                pendingCloses += 1
+                earlyClosePositions.append(open.start)
+                return finishLevel(children, conjunctions)
+            }
             if let word = current.keyword, let conjunction = TriggerConjunction(rawValue: word) {
                 let token = advance()
                 if current.kind == .leftParen && current.start == token.end {
@@ -71,10 +97,19 @@ struct TriggerParser {
             }
             switch current.kind {
             case .rightParen:
+                if open == nil && pendingCloses > 0 {
+                    // The ')' of a group that a function call already closed: Segment skips it.
+                    pendingCloses -= 1
+                    advance()
+                    continue
+                }
                 guard open != nil else {
                     throw error("unexpected ')' without a matching '('", at: current)
                 }
             case .end:
+                if pendingCloses > 0 {
+                    throw error("expected ')' to close the '(' at character \((earlyClosePositions.last ?? 0) + 1), found the end of the trigger", at: current)
+                }
                 if let open {
                     throw error("expected ')' to close the '(' at character \(open.start + 1), found the end of the trigger", at: current)
                 }
@@ -84,6 +119,10 @@ struct TriggerParser {
             }
             break
         }
+        return finishLevel(children, conjunctions)
+    }
+
+    private mutating func finishLevel(_ children: [TriggerExpression], _ conjunctions: [(TriggerConjunction, TriggerToken)]) -> TriggerExpression {
         guard let last = conjunctions.last else { return children[0] }
         let group = TriggerExpression.group(last.0, children)
         if let first = conjunctions.first(where: { $0.0 != last.0 }) {
@@ -96,14 +135,22 @@ struct TriggerParser {
     }
 
     private mutating func parseTerm() throws(TriggerParseError) -> TriggerExpression {
+        lastTermWasFunction = false
         switch current.kind {
         case .leftParen:
             let open = advance()
+            if insideParentheses {
+                throw error("nested parentheses are not supported (Segment's parser cannot read them): use one level of parentheses", at: open)
+            }
             if current.kind == .rightParen {
                 throw error("empty parentheses: expected a condition inside '( )'", at: current)
             }
+            insideParentheses = true
+            defer { insideParentheses = false }
+            let closesBefore = pendingCloses
             let inner = try parseLevel(openedAt: open)
-            advance()  // ')', checked by parseLevel
+            if pendingCloses == closesBefore { advance() }  // ')', checked by parseLevel
+            lastTermWasFunction = false
             return inner
         case .bang:
             let bang = advance()
@@ -162,6 +209,7 @@ struct TriggerParser {
             result = .match(field, pattern: pattern, negated: negated)
         }
         _ = try expect(.rightParen, "expected ')' to close \(name)(")
+        lastTermWasFunction = true
         return result
     }
 
@@ -181,6 +229,7 @@ struct TriggerParser {
         advance()
         var path = Array(parts.dropFirst())
         var end = start.end
+        var usedIndexSyntax = false
         while true {
             if current.kind == .dot {
                 let dot = advance()
@@ -200,6 +249,7 @@ struct TriggerParser {
                 }
                 advance()
                 path.append(String(Int64(n)))
+                usedIndexSyntax = true
                 end = try expect(.rightBracket, "expected ']' after the array index").end
             } else {
                 break
@@ -209,6 +259,12 @@ struct TriggerParser {
             throw TriggerParseError(
                 message: "expected '.' and a field name after '\(root.rawValue)' (like \(root.rawValue).plan)",
                 position: end)
+        }
+        if usedIndexSyntax || path.contains(where: { $0.allSatisfy(\.isWholeNumber) }) {
+            warnings.append(TriggerWarning(
+                kind: .notPortableToSegment,
+                message: "\(TriggerPrinter.print(TriggerField(root: root, path: path))): array positions in paths work here, but Segment's parser cannot read numeric segments or [index] (the condition would never match there)",
+                position: start.start))
         }
         if !root.takesPath && !path.isEmpty {
             throw error("'\(root.rawValue)' has no fields below it (Segment would ignore '.\(path.joined(separator: "."))' and compare the whole \(root.rawValue)); paths go under properties., traits. or context.", at: start)
@@ -262,8 +318,10 @@ struct TriggerParser {
             }
         case .less(let n), .lessOrEqual(let n), .greater(let n), .greaterOrEqual(let n):
             if case .number = value { break }
-            let outcome = n.isNaN ? "which is NaN, so it never matches" : "only number values match"
-            warn(.valueConversion, "\(condition) compares numerically with Number(\(TriggerPrinter.print(value))) = \(JavaScriptValues.string(from: n)), \(outcome)", at: valueToken)
+            // type/event/name/userId turn the value into a string before Number() sees it.
+            let argument = field.root.takesPath ? TriggerPrinter.print(value) : TriggerPrinter.quote(value.javaScriptString)
+            let outcome = n.isNaN ? ", which is NaN, so it never matches" : " = \(JavaScriptValues.string(from: n)), and only number values match"
+            warn(.valueConversion, "\(condition) compares numerically with Number(\(argument))\(outcome)", at: valueToken)
         default:
             break
         }
@@ -276,7 +334,9 @@ struct TriggerParser {
         let starCount = pattern.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "*") ? 1 : 0) }
         let effective = "\(kind) \(TriggerPrinter.quote(operand))"
         if pattern.hasPrefix("*") && starCount == 1 || pattern.hasSuffix("*") && starCount == 1 { return }
-        if starCount == 0 {
+        if pattern.isEmpty {
+            warn(.matchPattern, "match() pattern \"\" is empty: Segment evaluates it as \(effective), which every string value matches", at: token)
+        } else if starCount == 0 {
             warn(.matchPattern, "match() pattern \(quoted) has no '*': Segment evaluates it as \(effective) (it drops the first character); use \"*\(pattern)\" or \"\(pattern)*\"", at: token)
         } else {
             warn(.matchPattern, "match() supports only one '*' at the start or the end: \(quoted) is evaluated as \(effective)", at: token)

@@ -1,0 +1,110 @@
+import ArgumentParser
+import CleverTapCore
+import Dispatch
+import Foundation
+import Sandbox
+
+/// `sandbox`: a local CleverTap-compatible server for trying the tool and rehearsing failures.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run a local CleverTap-compatible server on 127.0.0.1.",
+        discussion: """
+            Prints its base URL as the first line of standard output, then serves POST /1/upload and \
+            POST /1/delete/profiles.json as CleverTap does, plus GET /sandbox/profiles, \
+            /sandbox/profiles/{identity}, /sandbox/events and /sandbox/requests for inspection. \
+            Runs until interrupted (Ctrl-C) or sent SIGTERM.
+
+            Without --project-id it accepts the demo account \(SandboxAccount.demo.projectID) with \
+            passcode "\(SandboxAccount.demo.passcode.revealed)" (public, for local use only).
+
+            Example:
+              clevertap-actions sandbox --port 8787 --faults 429,500,timeout,ok
+            """)
+
+    @Option(help: ArgumentHelp("TCP port on 127.0.0.1; 0 picks a free one.", valueName: "n"))
+    var port: Int = 0
+
+    @Option(help: ArgumentHelp("Project ID the sandbox accepts (with --passcode-env).", valueName: "id"))
+    var projectId: String?
+
+    @Option(help: ArgumentHelp("Environment variable holding the passcode the sandbox accepts.", valueName: "var"))
+    var passcodeEnv: String?
+
+    @Option(help: ArgumentHelp("Keep profiles in this file across restarts (written atomically, mode 0600).", valueName: "file"))
+    var state: String?
+
+    @Option(help: ArgumentHelp("Scripted answers for the next API calls, e.g. 429,500,timeout,ok.", valueName: "seq"))
+    var faults: String?
+
+    @Option(help: ArgumentHelp("Fraction of API calls answered 500 after the script (0 to 1).", valueName: "r"))
+    var failureRate: Double = 0
+
+    @Option(help: ArgumentHelp("Seed for --failure-rate, so a rehearsal repeats.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Milliseconds added to every API call.", valueName: "n"))
+    var latencyMs: Int = 0
+
+    func run() async throws {
+        guard (0...65535).contains(port) else { throw Console.usage("--port \(port) is out of range; expected 0-65535", command: "sandbox") }
+        guard latencyMs >= 0 else { throw Console.usage("--latency-ms must be 0 or more", command: "sandbox") }
+        var configuration = SandboxConfiguration(port: port, stateFile: state, failureRate: failureRate, seed: seed,
+                                                 latency: .milliseconds(latencyMs))
+        switch (projectId, passcodeEnv) {
+        case (nil, nil): break
+        case (let id?, let variable?):
+            let projectID: String
+            do { projectID = try ProjectID.normalize(id) } catch { throw Console.usage("--project-id: \(error)", command: "sandbox") }
+            let passcode: Secret
+            do { passcode = try PasscodeSource.environment(variable: variable).resolve(environment: ProcessInfo.processInfo.environment) }
+            catch { throw Console.fail("--passcode-env: \(error)") }
+            configuration.accounts = [SandboxAccount(projectID: projectID, passcode: passcode)]
+        default:
+            throw Console.usage("--project-id and --passcode-env go together", command: "sandbox")
+        }
+        if let faults {
+            do { configuration.faults = try SandboxFault.parseSequence(faults) } catch {
+                throw Console.usage("--faults: \(error)", command: "sandbox")
+            }
+        }
+        let sandbox: SandboxHandle
+        do { sandbox = try await SandboxServer(configuration: configuration).start() } catch {
+            throw Console.fail(error.description)
+        }
+        // Unbuffered, so a script reading the first line gets it at once even through a pipe.
+        FileHandle.standardOutput.write(Data((sandbox.baseURL + "\n").utf8))
+        let account = configuration.accounts[0]
+        Console.note("CleverTap sandbox listening on \(sandbox.baseURL) (127.0.0.1 only)")
+        Console.note("  account:  \(account.projectID)" + (projectId == nil ? " (demo; passcode \"\(account.passcode.revealed)\")" : " (passcode from $\(passcodeEnv ?? ""))"))
+        Console.note("  profiles: curl \(sandbox.baseURL)/sandbox/profiles")
+        Console.note("  requests: curl \(sandbox.baseURL)/sandbox/requests")
+        if !configuration.faults.isEmpty { Console.note("  faults:   \(configuration.faults.map(\.description).joined(separator: ","))") }
+        if let state { Console.note("  state:    \(state)") }
+        Console.note("Press Ctrl-C to stop.")
+
+        let signals = SignalStopper(signals: [SIGINT, SIGTERM]) { await sandbox.stop() }
+        await sandbox.waitUntilStopped()
+        signals.cancel()
+        Console.note("sandbox stopped")
+    }
+}
+
+/// Turns SIGINT/SIGTERM into a call of `stop`, instead of killing the process mid-write.
+final class SignalStopper {
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32], stop: @escaping @Sendable () async -> Void) {
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await stop() } }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
