@@ -121,4 +121,23 @@ enum PipelineFixtures {
         #expect(bad == [.failed(subscription: SubscriptionRef(subscription), reason: .mapping(
             MappingError(MappingLocation([.key("identity")]), "@path: the directive inside gave number, expected a string path")))])
     }
+
+    @Test func segmentTriggersSelectEventsAndSurprisesAreWarned() throws {
+        let mapping = Preset.quickSetup[0].makeSubscription(id: "x").mapping
+        let pro = Subscription(id: "p", name: "Pro users", action: .userUpload,
+                               trigger: #"type = "identify" and traits.plan = "pro""#, mapping: mapping)
+        let mixed = Subscription(id: "m", name: "Mixed", action: .userUpload,
+                                 trigger: #"type = "track" or type = "identify" and traits.vip = true"#, mapping: mapping)
+        let pipeline = SubscriptionPipeline(subscriptions: [pro, mixed])
+        #expect(pipeline.problems.isEmpty)
+        #expect(pipeline.warnings.map(\.subscription.id) == ["m"])
+        #expect(pipeline.warnings.first?.messages.first?.hasPrefix("trigger: ") == true)
+        let proEvent = try JSONParser.parse(#"{"type":"identify","userId":"u","traits":{"plan":"pro"}}"#)
+        let freeEvent = try JSONParser.parse(#"{"type":"identify","userId":"u","traits":{"plan":"free"}}"#)
+        let track = try JSONParser.parse(#"{"type":"track","userId":"u"}"#)
+        #expect(pipeline.process(proEvent).map(\.subscription.id) == ["p"])
+        #expect(pipeline.process(freeEvent).isEmpty)
+        // Segment joins the whole level by the last keyword: (track and identify and vip) never holds.
+        #expect(pipeline.process(track).isEmpty)
+    }
 }

@@ -199,6 +199,14 @@ public enum ActionRecordBuilder {
     /// A flattened key can collide with a key the event already has (`"a.b"` next to
     /// `{"a": {"b": …}}`): the first one wins, and we say so.
     private static func removingDuplicates(_ members: [JSONObject.Member], warnings: inout [String]) -> JSONObject {
+        // Profiles are small: a scan beats hashing every key (this runs for most events).
+        if members.count <= 32 {
+            var duplicate = false
+            outer: for i in 1..<max(members.count, 1) {
+                for j in 0..<i where members[j].key == members[i].key { duplicate = true; break outer }
+            }
+            if !duplicate { return JSONObject(members) }
+        }
         var seen = Set<String>()
         var out: [JSONObject.Member] = []
         out.reserveCapacity(members.count)

@@ -115,6 +115,8 @@ public struct JSONParser {
             // Large objects check duplicates through a set; small ones (events) by a byte scan.
             var seenKeys: Set<UTF8Key>? = nil
             skipWhitespace()
+            // Event objects mostly have a handful of members: one allocation instead of four.
+            if index < bytes.count && bytes[index] != UInt8(ascii: "}") { members.reserveCapacity(8) }
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 return .object(JSONObject(members))
@@ -180,17 +182,22 @@ public struct JSONParser {
             let start = index
             index += 1  // opening quote
             let contentStart = index
-            // Fast path: no escapes, valid UTF-8 checked by String's validating initializer.
+            // Fast path: no escapes. ASCII (most keys and values) needs no validation, and
+            // `String(decoding:)` is specialised for UTF-8 buffers; `String(validating:)` is not
+            // (it costs a generic-metadata lookup per string), so it is kept for non-ASCII text.
+            var combined: UInt8 = 0
             while index < bytes.count {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                     index += 1
+                    if combined < 0x80 { return String(decoding: slice, as: UTF8.self) }
                     guard let string = String(validating: slice, as: UTF8.self) else {
                         throw error("invalid UTF-8 in string", at: start)
                     }
                     return string
                 }
+                combined |= b
                 if b == UInt8(ascii: "\\") { break }
                 if b < 0x20 { throw error("unescaped control character in string") }
                 index += 1

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark of `clevertap-actions map` with a Quick Setup workspace against jq and python3 doing
+# the same transform (scripts/bench/map-quick-setup.jq, scripts/bench/map_quick_setup.py), on
+# generated Segment events, each pinned to one core. Prints events/s and ratios; checks that the
+# three outputs are byte-identical. Not a test: figures vary with the machine.
+#
+#   scripts/bench-map.sh            # 200,000 events
+#   EVENTS=50000 scripts/bench-map.sh
+#   SKIP_BUILD=1 scripts/bench-map.sh   # use the existing .build/release binary
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+events_count=${EVENTS:-200000}
+seed=${SEED:-7}
+core=${CORE:-0}
+
+# gen_events.py lives in the shared folder beside the repository root (one or two levels up,
+# depending on whether this is the main checkout or a worktree), or wherever GEN_EVENTS says.
+generator=${GEN_EVENTS:-}
+if [ -z "$generator" ]; then
+    for candidate in ../shared/data/gen_events.py ../../shared/data/gen_events.py; do
+        if [ -f "$candidate" ]; then generator=$candidate; break; fi
+    done
+fi
+[ -n "$generator" ] && [ -f "$generator" ] || { echo "bench-map: gen_events.py not found; set GEN_EVENTS=path" >&2; exit 2; }
+for tool in jq python3 taskset; do
+    command -v "$tool" >/dev/null || { echo "bench-map: $tool is required" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+events=$work/events.ndjson
+
+echo "Generating $events_count events (seed $seed)..."
+python3 "$generator" "$events_count" "$seed" > "$events"
+bytes=$(wc -c < "$events")
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    echo "Building release..."
+    if command -v swiftw >/dev/null; then swift=swiftw; else swift=swift; fi
+    "$swift" build -c release --product clevertap-actions 2>&1 | tail -1
+fi
+binary=$root/.build/release/clevertap-actions
+
+"$binary" setup --non-interactive --config "$work/workspace.json" --source-name Bench --project-id W9R-486-4W5Z \
+    --passcode-env CT_PASSCODE --region eu1 --quick > /dev/null 2>&1
+
+now() { date +%s.%N; }
+# best_of RUNS OUTPUT COMMAND...: fastest wall time of RUNS runs, each reading the events on
+# standard input; the output of the last run is kept.
+best_of() {
+    local runs=$1 output=$2; shift 2
+    local best=""
+    for _ in $(seq "$runs"); do
+        local start end elapsed
+        start=$(now)
+        "$@" < "$events" > "$output"
+        end=$(now)
+        elapsed=$(echo "$end - $start" | bc -l)
+        if [ -z "$best" ] || [ "$(echo "$elapsed < $best" | bc -l)" = 1 ]; then best=$elapsed; fi
+    done
+    echo "$best"
+}
+
+echo "Timing on core $core (map and python3: best of 3; jq: one run)..."
+map_time=$(best_of 3 "$work/map.out" taskset -c "$core" "$binary" map --config "$work/workspace.json" -)
+py_time=$(best_of 3 "$work/python.out" taskset -c "$core" python3 scripts/bench/map_quick_setup.py)
+jq_time=$(best_of 1 "$work/jq.out" taskset -c "$core" jq -c -f scripts/bench/map-quick-setup.jq)
+
+if cmp -s "$work/map.out" "$work/jq.out" && cmp -s "$work/map.out" "$work/python.out"; then
+    same="identical ($(wc -l < "$work/map.out") lines each)"
+else
+    same="DIFFERENT: compare the tools' outputs"
+fi
+
+rate() { echo "$events_count / $1" | bc -l; }
+map_rate=$(rate "$map_time"); py_rate=$(rate "$py_time"); jq_rate=$(rate "$jq_time")
+echo
+printf 'Events: %d (%.1f MB), Quick Setup (User Upload on identify, User Delete on "Delete User")\n' "$events_count" "$(echo "$bytes / 1000000" | bc -l)"
+printf '%-34s %9s %14s %12s\n' "tool" "seconds" "events/s" "map is"
+printf '%-34s %9.3f %14.0f %12s\n' "clevertap-actions map (release)" "$map_time" "$map_rate" "-"
+printf '%-34s %9.3f %14.0f %11.1fx\n' "python3 (json, re)" "$py_time" "$py_rate" "$(echo "$map_rate / $py_rate" | bc -l)"
+printf '%-34s %9.3f %14.0f %11.1fx\n' "jq $(jq --version | sed 's/jq-//')" "$jq_time" "$jq_rate" "$(echo "$map_rate / $jq_rate" | bc -l)"
+echo "Outputs: $same"
