@@ -14,7 +14,7 @@ struct CleverTapActions: AsyncParsableCommand {
             // Each verb lives in its own file in this folder; keep this list in README order.
             SetupCommand.self, ConfigCommand.self, RegionsCommand.self, DetectRegionCommand.self,
             EvalTriggerCommand.self, EvalMappingCommand.self, MapCommand.self,
-            SandboxCommand.self, SendTestCommand.self,
+            SandboxCommand.self, SendTestCommand.self, DeliverCommand.self,
         ]
     )
 
@@ -38,9 +38,7 @@ struct CleverTapActions: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        // The wizard arrives with the terminal layer; until then explain the non-interactive verbs.
-        print(NonInteractiveHint.text)
-        throw ExitCode(2)
+        try await WizardLauncher.run(configPath: nil)
     }
 }
 

@@ -1,0 +1,144 @@
+/// A record waiting in a batch, with what is needed to report or dead-letter it.
+public struct BatchEntry: Sendable {
+    /// Index into `EventRouter.subscriptions`.
+    public var subscription: Int
+    public var action: ActionKind
+    /// The CleverTap record: a profile for uploads, `{"identity": ...}` for deletes.
+    public var record: JSONValue
+    public var event: SourceEvent
+    public var position: InputPosition
+
+    public init(subscription: Int, action: ActionKind, record: JSONValue, event: SourceEvent, position: InputPosition) {
+        self.subscription = subscription
+        self.action = action
+        self.record = record
+        self.event = event
+        self.position = position
+    }
+}
+
+/// Records of one action that go out in one request.
+public struct RecordBatch: Sendable {
+    public var action: ActionKind
+    public var entries: [BatchEntry]
+
+    public init(action: ActionKind, entries: [BatchEntry]) {
+        self.action = action
+        self.entries = entries
+    }
+
+    /// The records in order (the `d` elements of an upload).
+    public var records: [JSONValue] { entries.map(\.record) }
+
+    /// The identities of a `.userDelete` batch, in order.
+    public var identities: [String] { entries.map { $0.record["identity"]?.stringValue ?? "" } }
+
+    /// The exact request body CleverTap receives for this batch:
+    /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes.
+    public func writeBody(into out: inout [UInt8]) {
+        switch action {
+        case .userUpload:
+            out.append(contentsOf: #"{"d":["#.utf8)
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.write(entry.record, into: &out)
+            }
+            out.append(contentsOf: "]}".utf8)
+        case .userDelete:
+            out.append(contentsOf: #"{"identity":["#.utf8)
+            for (index, identity) in identities.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(identity, into: &out)
+            }
+            out.append(contentsOf: "]}".utf8)
+        }
+    }
+}
+
+/// How many records one request may carry and how long a partial batch may wait.
+public struct BatchLimits: Sendable, Hashable {
+    /// CleverTap's maximum records per `POST /1/upload`.
+    public static let maximumUpload = 1000
+    /// CleverTap's maximum identities per `POST /1/delete/profiles.json`.
+    public static let maximumDelete = 100
+
+    public var upload: Int
+    public var delete: Int
+    /// A partial batch older than this is sent anyway, so a slow stream (stdin) still flows.
+    public var flushInterval: Duration
+
+    /// `batchSize`, when given, lowers both limits (1 sends one request per record).
+    public init(batchSize: Int? = nil, flushInterval: Duration = .seconds(1)) {
+        upload = min(batchSize ?? Self.maximumUpload, Self.maximumUpload)
+        delete = min(batchSize ?? Self.maximumDelete, Self.maximumDelete)
+        self.flushInterval = flushInterval
+    }
+
+    public func limit(for action: ActionKind) -> Int {
+        action == .userUpload ? upload : delete
+    }
+}
+
+/// Collects records per action into batches of at most the action's limit.
+public struct Batcher: Sendable {
+    public let limits: BatchLimits
+    private var uploads: [BatchEntry] = []
+    private var deletes: [BatchEntry] = []
+    private var uploadsSince: ContinuousClock.Instant?
+    private var deletesSince: ContinuousClock.Instant?
+
+    public init(limits: BatchLimits) {
+        self.limits = limits
+    }
+
+    /// Number of records waiting.
+    public var pendingCount: Int { uploads.count + deletes.count }
+
+    /// Adds a record; returns the batch it completed, if any.
+    public mutating func add(_ entry: BatchEntry, now: @autoclosure () -> ContinuousClock.Instant) -> RecordBatch? {
+        switch entry.action {
+        case .userUpload:
+            if uploads.isEmpty {
+                uploadsSince = now()
+                uploads.reserveCapacity(limits.upload)
+            }
+            uploads.append(entry)
+            if uploads.count >= limits.upload { return take(.userUpload) }
+        case .userDelete:
+            if deletes.isEmpty {
+                deletesSince = now()
+                deletes.reserveCapacity(limits.delete)
+            }
+            deletes.append(entry)
+            if deletes.count >= limits.delete { return take(.userDelete) }
+        }
+        return nil
+    }
+
+    /// Partial batches that have waited at least the flush interval.
+    public mutating func due(now: ContinuousClock.Instant) -> [RecordBatch] {
+        var batches: [RecordBatch] = []
+        if let since = uploadsSince, !uploads.isEmpty, now - since >= limits.flushInterval { batches.append(take(.userUpload)) }
+        if let since = deletesSince, !deletes.isEmpty, now - since >= limits.flushInterval { batches.append(take(.userDelete)) }
+        return batches
+    }
+
+    /// Every waiting record, as batches (at the end of the input or on interruption).
+    public mutating func drain() -> [RecordBatch] {
+        var batches: [RecordBatch] = []
+        if !uploads.isEmpty { batches.append(take(.userUpload)) }
+        if !deletes.isEmpty { batches.append(take(.userDelete)) }
+        return batches
+    }
+
+    private mutating func take(_ action: ActionKind) -> RecordBatch {
+        switch action {
+        case .userUpload:
+            defer { uploads = []; uploadsSince = nil }
+            return RecordBatch(action: .userUpload, entries: uploads)
+        case .userDelete:
+            defer { deletes = []; deletesSince = nil }
+            return RecordBatch(action: .userDelete, entries: deletes)
+        }
+    }
+}

@@ -1,0 +1,523 @@
+import Foundation
+
+/// How much may be in flight at once.
+public struct DeliveryConcurrency: Sendable, Hashable {
+    /// CleverTap's per-account limit for `POST /1/upload`.
+    public static let maximumUploads = 15
+    /// CleverTap's per-account limit for deletes.
+    public static let maximumDeletes = 3
+
+    public var uploads: Int
+    public var deletes: Int
+
+    /// `limit`, when given, lowers both (never raises them above CleverTap's limits).
+    public init(limit: Int? = nil) {
+        uploads = max(1, min(limit ?? Self.maximumUploads, Self.maximumUploads))
+        deletes = max(1, min(limit ?? Self.maximumDeletes, Self.maximumDeletes))
+    }
+
+    func limit(for action: ActionKind) -> Int { action == .userUpload ? uploads : deletes }
+}
+
+/// Ctrl-C for a delivery run: the first interruption stops reading and lets what was read finish;
+/// the second abandons what is still in flight (it is dead-lettered as interrupted).
+public final class DeliveryControl: @unchecked Sendable {
+    public enum Phase: Sendable, Equatable { case running, stopping, aborting }
+
+    private let lock = DeliveryLock()
+    private var phase = Phase.running
+    let abortSignals: AsyncStream<Void>
+    private let abortContinuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (abortSignals, abortContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Escalates: running -> stopping -> aborting. Returns the new phase.
+    @discardableResult
+    public func interrupt() -> Phase {
+        let next: Phase = lock.withLock {
+            switch phase {
+            case .running: phase = .stopping
+            case .stopping, .aborting: phase = .aborting
+            }
+            return phase
+        }
+        if next == .aborting { abortContinuation.yield() }
+        return next
+    }
+
+    public var currentPhase: Phase { lock.withLock { phase } }
+
+    func finish() { abortContinuation.finish() }
+}
+
+/// Where dead letters go: one explicit file, or a file beside each input
+/// (`<input>.dead-letter.ndjson`; for standard input `stdin.dead-letter.ndjson` in the current
+/// directory).
+public final class DeadLetterFiles: @unchecked Sendable {
+    private let explicitPath: String?
+    private let directory: String
+    private let lock = DeliveryLock()
+    private var writers: [String: DeadLetterWriter] = [:]
+    private var order: [String] = []
+
+    public init(explicitPath: String?, currentDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.explicitPath = explicitPath
+        directory = currentDirectory
+    }
+
+    /// The dead-letter path used for events read from `input`.
+    public func path(forInput input: String) -> String {
+        if let explicitPath { return explicitPath }
+        if input == "stdin" || input == "-" { return directory + "/stdin.dead-letter.ndjson" }
+        return input + ".dead-letter.ndjson"
+    }
+
+    func writer(forInput input: String) -> DeadLetterWriter {
+        let path = path(forInput: input)
+        return lock.withLock {
+            if let writer = writers[path] { return writer }
+            let writer = DeadLetterWriter(path: path)
+            writers[path] = writer
+            order.append(path)
+            return writer
+        }
+    }
+
+    /// Closes every file; returns (lines written, paths with lines, first error).
+    func closeAll() -> (count: Int, paths: [String], error: String?) {
+        let all = lock.withLock { order.map { writers[$0]! } }
+        var count = 0
+        var paths: [String] = []
+        var firstError: String?
+        for writer in all {
+            do throws(DeadLetterWriteError) { try writer.close() } catch { firstError = firstError ?? error.description }
+            let written = writer.count
+            if written > 0 {
+                count += written
+                paths.append(writer.path)
+            }
+        }
+        return (count, paths, firstError)
+    }
+}
+
+/// Everything a delivery run needs besides its inputs.
+public struct DeliveryOptions: Sendable {
+    public var limits: BatchLimits
+    public var concurrency: DeliveryConcurrency
+    /// Full batches that may wait for a free sender before reading pauses (back-pressure).
+    public var queuedBatches: Int
+    /// How long a read from a pipe or terminal may block before batches are checked for flushing.
+    public var pollMilliseconds: Int32
+
+    public init(limits: BatchLimits = BatchLimits(), concurrency: DeliveryConcurrency = DeliveryConcurrency(),
+                queuedBatches: Int = 4, pollMilliseconds: Int32 = 200) {
+        self.limits = limits
+        self.concurrency = concurrency
+        self.queuedBatches = max(1, queuedBatches)
+        self.pollMilliseconds = pollMilliseconds
+    }
+}
+
+/// Streams events from inputs through a destination's subscriptions into batched requests.
+///
+/// Shape: one dedicated thread reads, parses and routes (the hot path, blocking reads never occupy
+/// the async pool); full batches pass through a bounded queue, so reading pauses when sending falls
+/// behind; a task group sends them with at most the configured number of uploads and deletes in
+/// flight. Every record ends processed or in a dead-letter file.
+public struct DeliveryEngine: Sendable {
+    public let router: any EventRouter
+    public let transport: any DeliveryTransport
+    public let options: DeliveryOptions
+    public let deadLetters: DeadLetterFiles
+
+    public init(router: any EventRouter, transport: any DeliveryTransport, options: DeliveryOptions,
+                deadLetters: DeadLetterFiles) {
+        self.router = router
+        self.transport = transport
+        self.options = options
+        self.deadLetters = deadLetters
+    }
+
+    private enum GroupEvent: Sendable {
+        case sent(RecordBatch, BatchOutcome)
+        case readerFinished(ReadSummary)
+        case abortRequested
+        case background
+    }
+
+    /// Runs to the end of the inputs (or an interruption) and returns the report.
+    /// `inputs` are paths, `-` for standard input. `onProgress` is called a few times a second with
+    /// the elapsed time, if given.
+    public func run(inputs: [String], control: DeliveryControl = DeliveryControl(), counters: DeliveryCounters = DeliveryCounters(),
+                    onProgress: (@Sendable (Duration) -> Void)? = nil) async -> DeliveryReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = DeliveryReport(dryRun: !transport.sendsForReal, inputs: inputs, subscriptions: router.subscriptions)
+        let channel = BatchChannel(capacity: options.queuedBatches)
+        let reader = ReadingLoop(inputs: inputs, router: router, limits: options.limits, channel: channel,
+                                 deadLetters: deadLetters, control: control, counters: counters,
+                                 pollMilliseconds: options.pollMilliseconds)
+        let transport = self.transport
+        let concurrency = options.concurrency
+        var inFlight: [ActionKind: Int] = [:]
+        var aborted = false
+        var summary: ReadSummary?
+
+        await withTaskGroup(of: GroupEvent.self) { group in
+            group.addTask { .readerFinished(await reader.runOnThread()) }
+            group.addTask {
+                for await _ in control.abortSignals { return .abortRequested }
+                return .background
+            }
+            if let onProgress {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        if Task.isCancelled { break }
+                        onProgress(clock.now - started)
+                    }
+                    return .background
+                }
+            }
+
+            func handle(_ event: GroupEvent) {
+                switch event {
+                case .sent(let batch, let outcome):
+                    inFlight[batch.action, default: 0] -= 1
+                    account(batch, outcome, into: &report, counters: counters)
+                case .readerFinished(let result):
+                    summary = result
+                case .abortRequested:
+                    if !aborted {
+                        aborted = true
+                        for batch in channel.abort() { deadLetterInterrupted(batch, into: &report, counters: counters) }
+                        group.cancelAll()
+                    }
+                case .background:
+                    break
+                }
+            }
+
+            while !aborted, let batch = await channel.take() {
+                while !aborted && inFlight[batch.action, default: 0] >= concurrency.limit(for: batch.action) {
+                    if let event = await group.next() { handle(event) }
+                }
+                if aborted {
+                    deadLetterInterrupted(batch, into: &report, counters: counters)
+                    break
+                }
+                inFlight[batch.action, default: 0] += 1
+                group.addTask { .sent(batch, await transport.send(batch)) }
+            }
+            // Input is done (or abandoned): wait for the senders and the reader.
+            while summary == nil || inFlight.values.contains(where: { $0 > 0 }) {
+                guard let event = await group.next() else { break }
+                handle(event)
+                if summary != nil && aborted { for batch in channel.abort() { deadLetterInterrupted(batch, into: &report, counters: counters) } }
+            }
+            control.finish()
+            group.cancelAll()
+        }
+
+        if let summary {
+            report.eventsRead = summary.eventsRead
+            report.bytesRead = summary.bytesRead
+            report.malformed = summary.malformed
+            report.unmatched = summary.unmatched
+            for (index, counts) in summary.perSubscription.enumerated() {
+                report.subscriptions[index].matched += counts.matched
+                for (reason, count) in counts.skipped { report.subscriptions[index].skipped[reason, default: 0] += count }
+            }
+            report.interrupted = summary.interrupted || aborted
+            if let error = summary.fatalError { report.fatalError = error }
+        }
+        let closed = deadLetters.closeAll()
+        report.deadLettered = closed.count
+        report.deadLetterFiles = closed.paths
+        if let error = closed.error { report.fatalError = report.fatalError ?? error }
+        report.elapsed = clock.now - started
+        return report
+    }
+
+    private func account(_ batch: RecordBatch, _ outcome: BatchOutcome, into report: inout DeliveryReport,
+                         counters: DeliveryCounters) {
+        report.requests += outcome.requests
+        report.retries += outcome.retries
+        var touched = Set<Int>()
+        var failed = 0
+        for (index, entry) in batch.entries.enumerated() {
+            touched.insert(entry.subscription)
+            report.subscriptions[entry.subscription].sent += 1
+            let result = index < outcome.outcomes.count
+                ? outcome.outcomes[index]
+                : .failed(RecordFailure(kind: .undeliverable, reason: "no answer for this record in CleverTap's reply"))
+            switch result {
+            case .processed:
+                // A dry run confirms nothing: its records are counted as sent only.
+                if transport.sendsForReal { report.subscriptions[entry.subscription].processed += 1 }
+            case .failed(let failure):
+                failed += 1
+                report.subscriptions[entry.subscription].unprocessed[failure.reportKey, default: 0] += 1
+                deadLetter(entry, failure, into: &report)
+            }
+        }
+        for subscription in touched {
+            report.subscriptions[subscription].requests += outcome.requests
+            report.subscriptions[subscription].retries += outcome.retries
+        }
+        counters.addSent(batch.entries.count - failed, failed: failed)
+    }
+
+    private func deadLetterInterrupted(_ batch: RecordBatch, into report: inout DeliveryReport, counters: DeliveryCounters) {
+        let failure = RecordFailure(kind: .interrupted, reason: "interrupted before this record was sent")
+        for entry in batch.entries {
+            report.subscriptions[entry.subscription].unprocessed[failure.reportKey, default: 0] += 1
+            deadLetter(entry, failure, into: &report)
+        }
+        counters.addFailed(batch.entries.count)
+    }
+
+    private func deadLetter(_ entry: BatchEntry, _ failure: RecordFailure, into report: inout DeliveryReport) {
+        let writer = deadLetters.writer(forInput: entry.position.source)
+        do throws(DeadLetterWriteError) {
+            try writer.write(DeadLetterEntry(failure: failure, subscription: router.subscriptions[entry.subscription],
+                                             position: entry.position, event: entry.event))
+        } catch {
+            report.fatalError = report.fatalError ?? error.description
+        }
+    }
+}
+
+/// What the reading thread counted.
+struct ReadSummary: Sendable {
+    struct Counts: Sendable {
+        var matched = 0
+        var skipped: [SkipReason: Int] = [:]
+    }
+
+    var eventsRead = 0
+    var bytesRead = 0
+    var malformed = 0
+    var unmatched = 0
+    var perSubscription: [Counts]
+    var interrupted = false
+    var fatalError: String?
+}
+
+/// The reading side: inputs -> events -> routed records -> batches -> channel. Runs on its own thread.
+struct ReadingLoop: Sendable {
+    let inputs: [String]
+    let router: any EventRouter
+    let limits: BatchLimits
+    let channel: BatchChannel
+    let deadLetters: DeadLetterFiles
+    let control: DeliveryControl
+    let counters: DeliveryCounters
+    let pollMilliseconds: Int32
+
+    func runOnThread() async -> ReadSummary {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: self.run())
+            }
+            thread.name = "clevertap-deliver-reader"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    func run() -> ReadSummary {
+        let subscriptions = router.subscriptions
+        var summary = ReadSummary(perSubscription: Array(repeating: ReadSummary.Counts(), count: subscriptions.count))
+        var batcher = Batcher(limits: limits)
+        var decoded: [Result<InputEvent, MalformedInput>] = []
+        var routed: [RouteResult] = []
+        var uncounted = 0
+        var sinceCheck = 0
+        var stopped = false
+        let clock = ContinuousClock()
+        let indexByID = Dictionary(subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+
+        /// Hands a batch to the senders; if the run was abandoned, dead-letters it instead.
+        func hand(_ batch: RecordBatch) {
+            if !channel.put(batch) {
+                let failure = RecordFailure(kind: .interrupted, reason: "interrupted before this record was sent")
+                for entry in batch.entries { deadLetter(failure, subscription: subscriptions[entry.subscription], position: entry.position, event: entry.event, raw: nil, summary: &summary) }
+                counters.addFailed(batch.entries.count)
+            }
+        }
+
+        inputs: for input in inputs {
+            var reader: EventInputReader
+            do throws(EventInputError) {
+                reader = try EventInputReader(path: input, pollMilliseconds: pollMilliseconds)
+            } catch {
+                summary.fatalError = summary.fatalError ?? error.description
+                continue
+            }
+            while true {
+                let item: RawInputItem?
+                do throws(EventInputError) { item = try reader.next() } catch {
+                    summary.fatalError = summary.fatalError ?? error.description
+                    break
+                }
+                guard let item else { break }
+                switch item {
+                case .idle:
+                    for batch in batcher.due(now: clock.now) { hand(batch) }
+                    counters.addEvents(uncounted)
+                    uncounted = 0
+                    if control.currentPhase != .running { stopped = true; break inputs }
+                    continue
+                case .malformed(let position, let message, let raw):
+                    summary.malformed += 1
+                    deadLetter(RecordFailure(kind: .malformed, reason: message), subscription: nil, position: position,
+                               event: nil, raw: raw, summary: &summary)
+                    counters.addFailed(1)
+                case .value(let bytes, let position, let singleLine):
+                    summary.bytesRead += bytes.count + 1
+                    decoded.removeAll(keepingCapacity: true)
+                    EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
+                    for result in decoded {
+                        switch result {
+                        case .failure(let malformed):
+                            summary.malformed += 1
+                            deadLetter(RecordFailure(kind: .malformed, reason: malformed.message), subscription: nil,
+                                       position: malformed.position, event: nil, raw: malformed.raw, summary: &summary)
+                            counters.addFailed(1)
+                        case .success(let event):
+                            summary.eventsRead += 1
+                            uncounted += 1
+                            var only: Int?
+                            if let id = event.retryOnlySubscriptionID { only = indexByID[id] }
+                            routed.removeAll(keepingCapacity: true)
+                            router.route(event.value, only: only, into: &routed)
+                            if routed.isEmpty { summary.unmatched += 1 }
+                            for route in routed {
+                                switch route {
+                                case .record(let subscription, let record):
+                                    summary.perSubscription[subscription].matched += 1
+                                    let entry = BatchEntry(subscription: subscription, action: subscriptions[subscription].action,
+                                                           record: record, event: event.source, position: event.position)
+                                    if let full = batcher.add(entry, now: clock.now) { hand(full) }
+                                case .skipped(let subscription, let reason, let message):
+                                    summary.perSubscription[subscription].matched += 1
+                                    summary.perSubscription[subscription].skipped[reason, default: 0] += 1
+                                    deadLetter(RecordFailure(kind: reason == .mappingError ? .mappingError : .validationError, reason: message),
+                                               subscription: subscriptions[subscription], position: event.position,
+                                               event: event.source, raw: nil, summary: &summary)
+                                    counters.addFailed(1)
+                                }
+                            }
+                        }
+                    }
+                }
+                sinceCheck += 1
+                if sinceCheck >= 256 {
+                    sinceCheck = 0
+                    counters.addEvents(uncounted)
+                    uncounted = 0
+                    if control.currentPhase != .running { stopped = true; break inputs }
+                }
+            }
+        }
+        counters.addEvents(uncounted)
+        // What was read is sent (or, if the run is being abandoned, dead-lettered by `hand`).
+        for batch in batcher.drain() { hand(batch) }
+        channel.close()
+        summary.interrupted = stopped
+        return summary
+    }
+
+    private func deadLetter(_ failure: RecordFailure, subscription: DeliverySubscription?, position: InputPosition,
+                            event: SourceEvent?, raw: [UInt8]?, summary: inout ReadSummary) {
+        let writer = deadLetters.writer(forInput: position.source)
+        do throws(DeadLetterWriteError) {
+            try writer.write(DeadLetterEntry(failure: failure, subscription: subscription, position: position, event: event, raw: raw))
+        } catch {
+            summary.fatalError = summary.fatalError ?? error.description
+        }
+    }
+}
+
+/// A bounded hand-off from the reading thread (which blocks when it is full: back-pressure) to the
+/// async sender loop (which suspends when it is empty).
+final class BatchChannel: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var items: [RecordBatch] = []
+    private var closed = false
+    private var aborted = false
+    private var waiter: CheckedContinuation<RecordBatch?, Never>?
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Blocks while full. Returns false (keeping nothing) once the channel was aborted.
+    func put(_ batch: RecordBatch) -> Bool {
+        condition.lock()
+        while items.count >= capacity && !aborted { condition.wait() }
+        if aborted {
+            condition.unlock()
+            return false
+        }
+        if let waiter {
+            self.waiter = nil
+            condition.unlock()
+            waiter.resume(returning: batch)
+            return true
+        }
+        items.append(batch)
+        condition.unlock()
+        return true
+    }
+
+    /// No more batches will come.
+    func close() {
+        condition.lock()
+        closed = true
+        let waiter = self.waiter
+        self.waiter = nil
+        condition.unlock()
+        waiter?.resume(returning: nil)
+    }
+
+    /// The next batch, or nil once closed (or aborted) and empty.
+    func take() async -> RecordBatch? {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if !items.isEmpty {
+                let batch = items.removeFirst()
+                condition.signal()
+                condition.unlock()
+                continuation.resume(returning: batch)
+                return
+            }
+            if closed || aborted {
+                condition.unlock()
+                continuation.resume(returning: nil)
+                return
+            }
+            waiter = continuation
+            condition.unlock()
+        }
+    }
+
+    /// Stops the channel and returns what was queued; blocked and later `put`s return false.
+    func abort() -> [RecordBatch] {
+        condition.lock()
+        aborted = true
+        let rest = items
+        items = []
+        let waiter = self.waiter
+        self.waiter = nil
+        condition.broadcast()
+        condition.unlock()
+        waiter?.resume(returning: nil)
+        return rest
+    }
+}

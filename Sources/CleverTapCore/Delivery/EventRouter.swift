@@ -1,0 +1,42 @@
+/// A subscription as delivery sees it: what to call it in reports and which batches its records join.
+public struct DeliverySubscription: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var action: ActionKind
+
+    public init(id: String, name: String, action: ActionKind) {
+        self.id = id
+        self.name = name
+        self.action = action
+    }
+}
+
+/// Why a subscription whose trigger matched produced no record.
+public enum SkipReason: String, Sendable, Hashable, CaseIterable {
+    /// The mapping could not be applied to the event.
+    case mappingError
+    /// The mapped fields break the action's rules (identity missing, `ts` not a date, …).
+    case validationError
+}
+
+/// What one subscription made of one event.
+public enum RouteResult: Sendable {
+    /// The trigger matched and the record is ready (mapped, converted, validated); `subscription`
+    /// indexes `EventRouter.subscriptions`. User Upload: an element of `/1/upload`'s `d`;
+    /// Delete User: `{"identity": "..."}`.
+    case record(subscription: Int, JSONValue)
+    /// The trigger matched but no record could be made.
+    case skipped(subscription: Int, reason: SkipReason, message: String)
+}
+
+/// Runs an event through a destination's enabled subscriptions: trigger, mapping, timestamp
+/// conversion, validation. Delivery is written against this so the engine stays independent of how
+/// subscriptions are compiled.
+public protocol EventRouter: Sendable {
+    /// The enabled subscriptions, in the order results refer to them.
+    var subscriptions: [DeliverySubscription] { get }
+
+    /// Appends one result per subscription whose trigger matched `event` (nothing when none did).
+    /// With `only`, just that subscription is tried (an event re-fed from a dead-letter file).
+    func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult])
+}

@@ -1,0 +1,135 @@
+/// The event text a record came from, kept so a failed record can be written to the dead-letter
+/// file exactly as it arrived. Serialised only when it is actually needed.
+public enum SourceEvent: Sendable {
+    /// The event's own bytes: compact enough for one NDJSON line (no line breaks).
+    case raw([UInt8])
+    /// An event taken out of a larger value (a batch envelope, a dead-letter line, a multi-line
+    /// array element): written back compactly.
+    case value(JSONValue)
+
+    /// Appends the event as one line of JSON.
+    public func write(into out: inout [UInt8]) {
+        switch self {
+        case .raw(let bytes): out.append(contentsOf: bytes)
+        case .value(let value): JSONWriter.write(value, into: &out)
+        }
+    }
+}
+
+/// One event read from an input, ready for the subscriptions.
+public struct InputEvent: Sendable {
+    public var value: JSONValue
+    public var position: InputPosition
+    public var source: SourceEvent
+    /// Set when the event came back from a dead-letter file: the id of the subscription whose
+    /// record failed, so only that subscription takes it again (others already processed it).
+    public var retryOnlySubscriptionID: String?
+
+    public init(value: JSONValue, position: InputPosition, source: SourceEvent, retryOnlySubscriptionID: String? = nil) {
+        self.value = value
+        self.position = position
+        self.source = source
+        self.retryOnlySubscriptionID = retryOnlySubscriptionID
+    }
+}
+
+/// Input that is not an event: invalid JSON, a non-object where an event should be, a cut-off value.
+public struct MalformedInput: Sendable, Error, CustomStringConvertible {
+    public var position: InputPosition
+    public var message: String
+    /// The offending text as read (possibly empty when there was none, e.g. a missing `]`).
+    public var raw: [UInt8]
+
+    public init(position: InputPosition, message: String, raw: [UInt8]) {
+        self.position = position
+        self.message = message
+        self.raw = raw
+    }
+
+    public var description: String { "\(position): \(message)" }
+}
+
+/// Turns the raw values an `EventInputReader` yields into events: parses them, opens Segment batch
+/// envelopes (`{"batch": [...]}`, whose top-level `context` fills in events that have none), and
+/// recognises dead-letter lines (`{"reason": ..., "event": {...}}`) so a dead-letter file can be
+/// fed back as input.
+public enum EventDecoder {
+    /// Decodes one raw value, appending events and problems in input order.
+    public static func decode(bytes: [UInt8], position: InputPosition, singleLine: Bool,
+                              into events: inout [Result<InputEvent, MalformedInput>]) {
+        let parsed: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONParseError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
+        }
+        switch parsed {
+        case .failure(let error):
+            let (line, column) = error.lineAndColumn(in: bytes)
+            var at = position
+            at.line = position.line + line - 1
+            events.append(.failure(MalformedInput(
+                position: at, message: "invalid JSON at column \(column): \(error.message)", raw: bytes)))
+        case .success(let value):
+            decode(value: value, position: position, source: singleLine ? .raw(bytes) : .value(value), into: &events)
+        }
+    }
+
+    /// Decodes an already parsed top-level value.
+    public static func decode(value: JSONValue, position: InputPosition, source: SourceEvent,
+                              into events: inout [Result<InputEvent, MalformedInput>]) {
+        guard case .object(let object) = value else {
+            if case .array(let elements) = value {
+                // An array on one NDJSON line: its elements are events.
+                for (index, element) in elements.enumerated() {
+                    var at = position
+                    at.arrayIndex = index
+                    decode(value: element, position: at, source: .value(element), into: &events)
+                }
+                return
+            }
+            events.append(.failure(MalformedInput(
+                position: position, message: "expected an event object, found a \(value.kindName)",
+                raw: Array(value.description.utf8))))
+            return
+        }
+        if object["type"] == nil, case .array(let items)? = object["batch"] {
+            let sharedContext = object["context"]
+            for (index, item) in items.enumerated() {
+                var at = position
+                at.batchIndex = index
+                guard case .object(var event) = item else {
+                    events.append(.failure(MalformedInput(
+                        position: at, message: "expected an event object in \"batch\", found a \(item.kindName)",
+                        raw: Array(item.description.utf8))))
+                    continue
+                }
+                if let sharedContext, event["context"] == nil { event["context"] = sharedContext }
+                let eventValue = JSONValue.object(event)
+                events.append(.success(InputEvent(value: eventValue, position: at, source: .value(eventValue))))
+            }
+            return
+        }
+        if object["type"] == nil, case .string? = object["reason"] {
+            let retryID = object["subscriptionId"]?.stringValue
+            if case .object? = object["event"], let event = object["event"] {
+                events.append(.success(InputEvent(value: event, position: position, source: .value(event),
+                                                  retryOnlySubscriptionID: retryID)))
+                return
+            }
+            if case .string(let raw)? = object["raw"] {
+                // A line that was malformed when first read; read it again (it may have been fixed).
+                let bytes = Array(raw.utf8)
+                let before = events.count
+                decode(bytes: bytes, position: position, singleLine: !bytes.contains(0x0A), into: &events)
+                if let retryID {
+                    for index in before..<events.count {
+                        if case .success(var event) = events[index] {
+                            event.retryOnlySubscriptionID = retryID
+                            events[index] = .success(event)
+                        }
+                    }
+                }
+                return
+            }
+        }
+        events.append(.success(InputEvent(value: value, position: position, source: source)))
+    }
+}

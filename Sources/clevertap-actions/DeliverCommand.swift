@@ -1,0 +1,192 @@
+import ArgumentParser
+import CleverTapCore
+import Dispatch
+import Foundation
+
+/// `deliver`: stream event files through the destination's subscriptions to CleverTap.
+struct DeliverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliver",
+        abstract: "Send event files through the destination's subscriptions to CleverTap, batched; nothing is lost.",
+        discussion: """
+        Reads Segment-format events as NDJSON, a JSON array, or batch envelopes ({"batch": [...]}), and
+        dead-letter files written by an earlier run. Records are batched (1000 profiles per upload, 100
+        identities per delete) and sent with at most 15 uploads and 3 deletes in flight. Every record
+        that is not processed is written with its event and reason to the dead-letter file, which
+        `deliver` accepts again as input once fixed. Ctrl-C stops reading and finishes what is in
+        flight; a second Ctrl-C dead-letters it instead.
+
+        Exit status: 0 all processed; 1 something was dead-lettered (or the run was interrupted);
+        2 usage or configuration error.
+        """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Destination to deliver to, by name or id (default: the only one).", valueName: "name"))
+    var destination: String?
+
+    @Argument(help: ArgumentHelp("Event files; `-` (or nothing, when input is piped) reads standard input.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .customLong("dead-letter"), help: ArgumentHelp(
+        "Dead-letter file (appended to, created 0600). Default: <input>.dead-letter.ndjson beside each input; ./stdin.dead-letter.ndjson for standard input.",
+        valueName: "path"))
+    var deadLetter: String?
+
+    @Option(help: ArgumentHelp("Lower the requests in flight (at most 15 uploads and 3 deletes).", valueName: "n"))
+    var concurrency: Int?
+
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp(
+        "Records per request, at most 1000 (uploads) and 100 (deletes); 1 sends one request per record.", valueName: "n"))
+    var batchSize: Int?
+
+    @Option(name: .customLong("flush-interval"), help: ArgumentHelp(
+        "Seconds a partial batch may wait before it is sent anyway (for slow streams).", valueName: "seconds"))
+    var flushInterval: Double = 1
+
+    @Flag(name: .customLong("dry-run"), help: "Send nothing; write the requests that would be sent as NDJSON.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("With --dry-run: write the requests to this file (created 0600) instead of standard output.",
+                               valueName: "path"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Send to this base URL instead of the destination's endpoint (e.g. the sandbox).", valueName: "url"))
+    var endpoint: String?
+
+    @Flag(help: "Print the final report as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if !(flushInterval > 0) { throw ValidationError("--flush-interval must be a positive number of seconds, got \(flushInterval)") }
+        if output != nil && !dryRun { throw ValidationError("--output only applies with --dry-run") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+    }
+
+    func run() async throws {
+        let inputs = files.isEmpty ? ["-"] : files
+        if files.isEmpty && isatty(STDIN_FILENO) != 0 {
+            throw Console.usage("no input: name event files, or pipe events into standard input (`-`)", command: "deliver")
+        }
+        for input in inputs where input != "-" {
+            do throws(EventInputError) { _ = try EventInputReader(path: input) } catch {
+                throw Console.usage(error.description, command: "deliver")
+            }
+        }
+
+        // Configuration: workspace, destination, subscriptions, credentials.
+        let workspace: Workspace
+        do {
+            workspace = try options.store().load(required: true)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+        let destination: Destination
+        do throws(DestinationChoice.Failure) {
+            destination = try DestinationChoice.pick(self.destination, in: workspace)
+        } catch {
+            throw Console.usage(error.description, command: "deliver")
+        }
+        if !destination.enabled {
+            Console.error("destination \"\(destination.name)\" is disabled; enable it in the workspace before delivering to it")
+            throw ExitCode(2)
+        }
+        let router = PipelineRouter(destination: destination)
+        for problem in router.pipeline.problems { Console.note("warning: \(problem); it is skipped") }
+        if router.subscriptions.isEmpty {
+            Console.error("destination \"\(destination.name)\" has no enabled subscription that can run; nothing to deliver")
+            throw ExitCode(2)
+        }
+
+        let deadLetters = DeadLetterFiles(explicitPath: deadLetter)
+        for input in inputs where input != "-" {
+            let target = deadLetters.path(forInput: input)
+            if Self.samePath(target, input) {
+                throw Console.usage("the dead-letter file \(target) is also an input; pass --dead-letter with another path", command: "deliver")
+            }
+        }
+
+        let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64((flushInterval * 1000).rounded())))
+        // A dry run writes requests in input order, so it sends one at a time.
+        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: dryRun ? 1 : concurrency))
+
+        let report: DeliveryReport
+        let reportToStandardError: Bool
+        if dryRun {
+            let sink: LineSink
+            do throws(EventInputError) { sink = try output.map { path throws(EventInputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
+                throw Console.usage(error.description, command: "deliver")
+            }
+            reportToStandardError = output == nil
+            report = await Self.runEngine(DeliveryEngine(router: router, transport: DryRunTransport(sink: sink),
+                                                         options: engineOptions, deadLetters: deadLetters), inputs: inputs)
+            if let failure = sink.flush() { Console.error("could not write the requests: \(failure)") }
+        } else {
+            let passcode: Secret
+            do throws(CredentialError) {
+                passcode = try destination.passcode.resolve(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                Console.error("destination \"\(destination.name)\": \(error)")
+                throw ExitCode(2)
+            }
+            let base = endpoint ?? destination.endpoint.baseURL
+            let configuration = CleverTapClientConfiguration(baseURL: base, accountID: destination.projectID, passcode: passcode)
+            let client: CleverTapClient
+            do throws(CleverTapError) { client = try CleverTapClient(configuration: configuration) } catch {
+                throw Console.usage(error.description, command: "deliver")
+            }
+            reportToStandardError = false
+            report = await Self.runEngine(DeliveryEngine(router: router, transport: CleverTapTransport(client: client),
+                                                         options: engineOptions, deadLetters: deadLetters), inputs: inputs)
+            try? await client.shutdown()
+        }
+
+        let text = json ? report.jsonValue.prettyDescription : report.text
+        if reportToStandardError {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        } else {
+            print(text)
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// Runs the engine with Ctrl-C handling and, on a terminal, a progress line on standard error.
+    static func runEngine(_ engine: DeliveryEngine, inputs: [String]) async -> DeliveryReport {
+        let control = DeliveryControl()
+        let counters = DeliveryCounters()
+        signal(SIGINT, SIG_IGN)
+        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupts.setEventHandler {
+            switch control.interrupt() {
+            case .stopping:
+                FileHandle.standardError.write(Data("\r\u{1B}[Kstopping: reading ended, finishing the requests in flight (Ctrl-C again to dead-letter them instead)\n".utf8))
+            case .aborting:
+                FileHandle.standardError.write(Data("\r\u{1B}[Kabandoning the requests in flight: their records go to the dead-letter file\n".utf8))
+            case .running:
+                break
+            }
+        }
+        interrupts.resume()
+        defer {
+            interrupts.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        let onTerminal = isatty(STDERR_FILENO) != 0
+        let progress: (@Sendable (Duration) -> Void)? = onTerminal ? { @Sendable elapsed in
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + counters.progressLine(elapsed: elapsed)).utf8))
+        } : nil
+        let report = await engine.run(inputs: inputs, control: control, counters: counters, onProgress: progress)
+        if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return report
+    }
+
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        let left = URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+        let right = URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+        return left == right
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+@testable import CleverTapCore
+
+/// The Quick Setup destination: uploads on identify, deletes on "Delete User".
+func quickSetupDestination(endpoint: Endpoint = .custom(baseURL: "http://127.0.0.1:9")) -> Destination {
+    Destination(id: "dest-1", name: "CleverTap", sourceID: "src-1", projectID: "TEST-SBX-123-456Z",
+                passcode: .inline(Secret("sandbox-passcode")), endpoint: endpoint, setupMode: .quick,
+                subscriptions: Preset.quickSetup.enumerated().map { $0.element.makeSubscription(id: "sub-\($0.offset + 1)") })
+}
+
+func identifyLine(_ i: Int, email: String? = nil) -> String {
+    #"{"type":"identify","userId":"user-\#(i)","timestamp":"2026-11-28T10:00:00Z","traits":{"name":"User \#(i)","email":"\#(email ?? "user\(i)@example.com")"}}"#
+}
+
+func deleteLine(_ i: Int) -> String {
+    #"{"type":"track","event":"Delete User","userId":"user-\#(i)","timestamp":"2026-11-28T10:00:00Z","properties":{}}"#
+}
+
+func dryRun(inputs: [String], directory: borrowing DeliveryTempDirectory, batchSize: Int? = nil,
+            deadLetter: String? = nil) async throws -> (DeliveryReport, [JSONValue]) {
+    let requestsPath = directory.path + "/requests-\(UUID().uuidString).ndjson"
+    let sink = try LineSink.file(requestsPath)
+    let engine = DeliveryEngine(router: deliveryRouter(for: quickSetupDestination()), transport: DryRunTransport(sink: sink),
+                                options: DeliveryOptions(limits: BatchLimits(batchSize: batchSize)),
+                                deadLetters: DeadLetterFiles(explicitPath: deadLetter, currentDirectory: directory.path))
+    let report = await engine.run(inputs: inputs)
+    #expect(sink.flush() == nil)
+    let requests = try String(contentsOfFile: requestsPath, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    return (report, requests)
+}
+
+@Suite struct DeliveryEngineTests {
+    @Test func identifiesAndDeletesAreBatchedAtTheLimits() async throws {
+        let directory = try DeliveryTempDirectory()
+        var lines: [String] = []
+        for i in 0..<2500 { lines.append(identifyLine(i)) }
+        for i in 0..<250 { lines.append(deleteLine(i)) }
+        lines.append(#"{"type":"track","event":"Order Completed","userId":"u"}"#)
+        let input = try directory.write("events.ndjson", lines.joined(separator: "\n") + "\n")
+        let (report, requests) = try await dryRun(inputs: [input], directory: directory)
+
+        let uploads = requests.filter { $0["path"] == "/1/upload" }
+        let deletes = requests.filter { $0["path"] == "/1/delete/profiles.json" }
+        #expect(uploads.map { $0["body"]?["d"]?.arrayValue?.count } == [1000, 1000, 500])
+        #expect(deletes.map { $0["body"]?["identity"]?.arrayValue?.count } == [100, 100, 50])
+        #expect(uploads.first?["body"]?["d"]?.arrayValue?.first?["identity"] == "user-0")
+        #expect(deletes.first?["body"]?["identity"]?.arrayValue?.first == "user-0")
+
+        #expect(report.dryRun)
+        #expect(report.eventsRead == 2751)
+        #expect(report.unmatched == 1)
+        #expect(report.malformed == 0)
+        #expect(report.subscriptions.map(\.matched) == [2500, 250])
+        #expect(report.subscriptions.map(\.sent) == [2500, 250])
+        #expect(report.requests == 6)
+        #expect(report.deadLettered == 0)
+        #expect(report.exitStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: input + ".dead-letter.ndjson"))
+    }
+
+    @Test func malformedLinesAreReportedWithLineNumbersDeadLetteredAndTheRunContinues() async throws {
+        let directory = try DeliveryTempDirectory()
+        let lines = [identifyLine(1), #"{"type":"identify","userId":"user-2","#, identifyLine(3), "42", identifyLine(5)]
+        let input = try directory.write("events.ndjson", lines.joined(separator: "\n") + "\n")
+        let (report, requests) = try await dryRun(inputs: [input], directory: directory)
+
+        #expect(report.malformed == 2)
+        #expect(report.eventsRead == 3)
+        #expect(report.subscriptions[0].sent == 3)
+        #expect(requests.count == 1)
+        #expect(report.deadLettered == 2)
+        #expect(report.exitStatus == 1)
+        #expect(report.deadLetterFiles == [input + ".dead-letter.ndjson"])
+        let deadLetters = try String(contentsOfFile: input + ".dead-letter.ndjson", encoding: .utf8)
+            .split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(deadLetters.map { $0["source"]?["line"] } == [2, 4])
+        #expect(deadLetters.map { $0["kind"] } == ["malformed", "malformed"])
+        #expect(deadLetters[0]["raw"] == .string(lines[1]))
+        #expect(deadLetters[0]["reason"]?.stringValue?.hasPrefix("invalid JSON at column") == true)
+        #expect(report.text.contains("malformed input: 2"))
+    }
+
+    @Test func aDeadLetterFileIsAcceptedAsInputAfterFixing() async throws {
+        let directory = try DeliveryTempDirectory()
+        let broken = #"{"type":"identify","userId":"user-2","traits":{"name":"Two"}"#
+        let input = try directory.write("events.ndjson", [identifyLine(1), broken].joined(separator: "\n") + "\n")
+        let (first, _) = try await dryRun(inputs: [input], directory: directory)
+        #expect(first.deadLettered == 1)
+
+        // The user fixes the raw text in the dead-letter file (adds the missing brace) and feeds it back.
+        let deadLetterPath = input + ".dead-letter.ndjson"
+        let line = try String(contentsOfFile: deadLetterPath, encoding: .utf8).trimmingCharacters(in: .newlines)
+        guard case .object(var entry) = try JSONParser.parse(line) else {
+            Issue.record("dead-letter line is not an object")
+            return
+        }
+        entry["raw"] = .string(broken + "}")
+        let fixed = try directory.write("fixed.ndjson", JSONValue.object(entry).description + "\n")
+        let (second, requests) = try await dryRun(inputs: [fixed], directory: directory)
+        #expect(second.deadLettered == 0)
+        #expect(second.exitStatus == 0)
+        #expect(requests.first?["body"]?["d"]?.arrayValue?.first?["identity"] == "user-2")
+    }
+
+    @Test func arraysAndBatchEnvelopesDeliverLikeNDJSON() async throws {
+        let directory = try DeliveryTempDirectory()
+        let array = try directory.write("events.json", "[\n" + (0..<5).map { identifyLine($0) }.joined(separator: ",\n") + "\n]\n")
+        let envelope = try directory.write("batch.json", #"{"batch":["# + (5..<8).map { identifyLine($0) }.joined(separator: ",") + "]}\n")
+        let (report, requests) = try await dryRun(inputs: [array, envelope], directory: directory)
+        #expect(report.eventsRead == 8)
+        #expect(requests.count == 1)
+        #expect(requests[0]["body"]?["d"]?.arrayValue?.compactMap { $0["identity"]?.stringValue } == (0..<8).map { "user-\($0)" })
+    }
+
+    @Test func oneRequestPerRecordWithBatchSizeOne() async throws {
+        let directory = try DeliveryTempDirectory()
+        let input = try directory.write("events.ndjson", (0..<7).map { identifyLine($0) }.joined(separator: "\n"))
+        let (report, requests) = try await dryRun(inputs: [input], directory: directory, batchSize: 1)
+        #expect(requests.count == 7)
+        #expect(report.requests == 7)
+    }
+
+    @Test func aStopEndsReadingAndStillSendsWhatWasRead() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let directory = try DeliveryTempDirectory()
+        let requestsPath = directory.path + "/requests.ndjson"
+        let sink = try LineSink.file(requestsPath)
+        let control = DeliveryControl()
+        let counters = DeliveryCounters()
+        let engine = DeliveryEngine(router: deliveryRouter(for: quickSetupDestination()), transport: DryRunTransport(sink: sink),
+                                    options: DeliveryOptions(pollMilliseconds: 20),
+                                    deadLetters: DeadLetterFiles(explicitPath: nil, currentDirectory: directory.path))
+        let text = Array(((0..<3).map { identifyLine($0) }.joined(separator: "\n") + "\n").utf8)
+        #expect(write(fds[1], text, text.count) == text.count)
+        // The writer end stays open: without the stop, reading would wait forever.
+        let pipePath = "/dev/fd/\(fds[0])"
+        let run = Task { await engine.run(inputs: [pipePath], control: control, counters: counters) }
+        while counters.snapshot.events < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(control.interrupt() == .stopping)
+        let report = await run.value
+        close(fds[1])
+        #expect(report.interrupted)
+        #expect(report.eventsRead == 3)
+        #expect(report.subscriptions[0].sent == 3)
+        #expect(report.deadLettered == 0)
+        sink.flush()
+        let requests = try String(contentsOfFile: requestsPath, encoding: .utf8).split(separator: "\n")
+        #expect(requests.count == 1)
+    }
+
+    @Test func theJSONReportCarriesEveryCount() async throws {
+        let directory = try DeliveryTempDirectory()
+        let input = try directory.write("events.ndjson", [identifyLine(1), deleteLine(1), "nope"].joined(separator: "\n"))
+        let (report, _) = try await dryRun(inputs: [input], directory: directory)
+        let json = try JSONParser.parse(report.jsonValue.description)
+        #expect(json["dryRun"] == true)
+        #expect(json["events"]?["read"] == 2)
+        #expect(json["events"]?["malformed"] == 1)
+        #expect(json["subscriptions"]?.arrayValue?.map { $0["matched"] } == [1, 1])
+        #expect(json["subscriptions"]?.arrayValue?.first?["skipped"] == ["mappingError": 0, "validationError": 0])
+        #expect(json["deadLettered"] == 1)
+        #expect(json["requests"] == 2)
+    }
+}
