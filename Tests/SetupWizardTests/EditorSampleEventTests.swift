@@ -116,7 +116,7 @@ import TerminalUI
         let text = try ExternalEditor(environment: ["EDITOR": command]).edit("{}")
         #expect(text == "{}")
         let mode = try String(contentsOf: directory.appendingPathComponent("mode"), encoding: .utf8)
-        #expect(mode.trimmingWhitespace == "700")
+        #expect(mode.withoutSurroundingWhitespace == "700")
     }
 
     @Test func aFailingEditorLeavesTheSampleAlone() throws {

@@ -159,7 +159,7 @@ struct MappingEditor: Sendable, Equatable {
     /// Maps a field to what the user typed: a path, a template or a literal (see `MappingValue.interpret`).
     /// An empty input unmaps the field.
     mutating func setInput(_ input: String, for fieldKey: String) throws(MappingInputError) {
-        if input.trimmingWhitespace.isEmpty {
+        if input.withoutSurroundingWhitespace.isEmpty {
             try setMapping(.unmapped, for: fieldKey)
         } else {
             try setMapping(.value(try MappingValue.interpret(input)), for: fieldKey)
@@ -203,7 +203,7 @@ struct MappingEditor: Sendable, Equatable {
 
     /// Adds one Person Attributes key; switches the field to key-by-key when needed.
     mutating func addAttribute(_ key: String, value: MappingValue, to fieldKey: String = "profileData") throws(MappingInputError) {
-        let cleanKey = key.trimmingWhitespace
+        let cleanKey = key.withoutSurroundingWhitespace
         guard !cleanKey.isEmpty else { throw .emptyAttributeKey }
         let index = try rowIndex(fieldKey)
         guard rows[index].field.type == .object else { throw .notAnObjectField(rows[index].field.label) }
@@ -224,7 +224,7 @@ struct MappingEditor: Sendable, Equatable {
 
     /// Renames a Person Attributes key, keeping its value and position.
     mutating func renameAttribute(_ key: String, to newKey: String, in fieldKey: String = "profileData") throws(MappingInputError) {
-        let cleanKey = newKey.trimmingWhitespace
+        let cleanKey = newKey.withoutSurroundingWhitespace
         guard !cleanKey.isEmpty else { throw .emptyAttributeKey }
         try editAttributes(fieldKey) { (list: inout [AttributeMapping]) throws(MappingInputError) -> Void in
             guard let position = list.firstIndex(where: { $0.key == key }) else { throw .unknownAttributeKey(key) }

@@ -127,7 +127,7 @@ struct ExternalEditor: Sendable {
     var command: String
 
     init(environment: [String: String]) {
-        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0?.trimmingWhitespace }.first { !$0.isEmpty }
+        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0?.withoutSurroundingWhitespace }.first { !$0.isEmpty }
         command = chosen ?? "vi"
     }
 

@@ -121,11 +121,11 @@ struct SubscriptionListEditor: Sendable, Equatable {
 
     /// The trimmed name, or why it cannot be used.
     func validatedName(_ name: String, excluding id: String?) throws(SubscriptionListError) -> String {
-        let trimmed = name.trimmingWhitespace
+        let trimmed = name.withoutSurroundingWhitespace
         guard !trimmed.isEmpty else { throw .emptyName }
         guard trimmed.count <= Self.maximumNameLength else { throw .nameTooLong(limit: Self.maximumNameLength) }
         let folded = trimmed.lowercased()
-        if subscriptions.contains(where: { $0.id != id && $0.name.trimmingWhitespace.lowercased() == folded }) {
+        if subscriptions.contains(where: { $0.id != id && $0.name.withoutSurroundingWhitespace.lowercased() == folded }) {
             throw .duplicateName(trimmed)
         }
         return trimmed
@@ -184,7 +184,7 @@ struct SubscriptionListEditor: Sendable, Equatable {
 
 extension StringProtocol {
     /// Without leading and trailing whitespace and newlines.
-    var trimmingWhitespace: String {
+    var withoutSurroundingWhitespace: String {
         var scalars = self[...]
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
