@@ -145,6 +145,20 @@ import Testing
             == "w.json:3:15: malformed JSON: unexpected character '}', expected a value")
     }
 
+    /// Notepad-style files start with a UTF-8 byte order mark; it used to read as
+    /// "1:1: unexpected character '\u{ef}'". Positions after it are counted without it.
+    @Test func aByteOrderMarkIsIgnored() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("\u{FEFF}" + WorkspaceFixture.text, to: "workspace.json")
+        let store = WorkspaceStore(path: directory.file("workspace.json"))
+        #expect(try store.load().destinations.map(\.name) == ["CleverTap (Actions)"])
+        try directory.write("\u{FEFF}{\"version\": }", to: "broken.json")
+        let broken = WorkspaceStore(path: directory.file("broken.json"))
+        #expect(throws: WorkspaceError.malformedJSON(path: broken.path, line: 1, column: 13, message: "unexpected character '}', expected a value")) {
+            try broken.load()
+        }
+    }
+
     @Test func aDirectoryWhereTheFileShouldBeIsUnreadable() throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("workspace.json"), withIntermediateDirectories: false)

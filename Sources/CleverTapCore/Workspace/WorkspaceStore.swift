@@ -90,7 +90,10 @@ public struct WorkspaceStore: Sendable {
     }
 
     /// Parses, decodes and validates file contents; errors name this store's path.
-    public func decode(_ bytes: [UInt8]) throws(WorkspaceError) -> Workspace {
+    public func decode(_ file: [UInt8]) throws(WorkspaceError) -> Workspace {
+        // Some Windows editors start UTF-8 files with a byte order mark; RFC 8259 lets a reader
+        // ignore it, and positions are then where the editor shows them.
+        let bytes = file.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(file.dropFirst(3)) : file
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes)
