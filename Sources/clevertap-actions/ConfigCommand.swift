@@ -15,7 +15,10 @@ struct ConfigOptions: ParsableArguments {
         try WorkspaceLocation.resolve(explicit: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    func store() throws(WorkspaceError) -> WorkspaceStore { WorkspaceStore(path: try location().path) }
+    /// The store, validating with the trigger engine too (`WorkspaceValidator.standard`).
+    func store() throws(WorkspaceError) -> WorkspaceStore {
+        WorkspaceStore(path: try location().path, validator: .standard)
+    }
 }
 
 /// Writing to stderr and failing with the tool's exit statuses (0 ok, 1 failed, 2 usage).

@@ -159,6 +159,30 @@ import Testing
         }
     }
 
+    /// The CLI's validator parses triggers: a trigger delivery could not use is reported on load
+    /// with its JSON path and position, not first when events are sent.
+    @Test func theStandardValidatorRejectsTriggersThatDoNotParse() throws {
+        let directory = try TemporaryDirectory()
+        let broken = WorkspaceFixture.text.replacingOccurrences(of: #""type = \"identify\"""#, with: #""type = = (""#)
+        #expect(broken != WorkspaceFixture.text)
+        try directory.write(broken, to: "workspace.json")
+        #expect(try WorkspaceStore(path: directory.file("workspace.json")).load().destinations.count == 1)
+        let store = WorkspaceStore(path: directory.file("workspace.json"), validator: .standard)
+        do {
+            _ = try store.load()
+            Issue.record("a trigger that does not parse was accepted")
+        } catch {
+            guard case .invalid(_, let issues) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(issues.count == 1)
+            #expect(issues.first?.path.description == "destinations[0].subscriptions[0].trigger")
+            #expect(issues.first?.message.contains("(at character ") == true)
+            #expect(issues.first?.message.hasSuffix(#"in "type = = (""#) == true)
+        }
+        // Valid triggers still load.
+        try directory.write(WorkspaceFixture.text, to: "workspace.json")
+        #expect(try store.load().destinations.count == 1)
+    }
+
     @Test func aDirectoryWhereTheFileShouldBeIsUnreadable() throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("workspace.json"), withIntermediateDirectories: false)

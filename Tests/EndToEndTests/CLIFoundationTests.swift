@@ -204,6 +204,20 @@ import Testing
         #expect(missing.stderr.contains("no workspace there yet"))
     }
 
+    /// `config validate` parses triggers, as delivery will: a broken one is reported with its
+    /// JSON path instead of passing as valid.
+    @Test func validateReportsATriggerThatDoesNotParse() throws {
+        #expect(try quickSetup().status == 0)
+        let text = try String(contentsOfFile: defaultConfig, encoding: .utf8)
+        let broken = text.replacingOccurrences(of: #""event = \"Delete User\"""#, with: #""event = ""#)
+        #expect(broken != text)
+        try broken.write(toFile: defaultConfig, atomically: false, encoding: .utf8)
+        let result = try run(["config", "validate"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("destinations[0].subscriptions[1].trigger: "))
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func configPathFollowsThePrecedence() throws {
         #expect(try run(["config", "path"]).stdout == defaultConfig + "\n")
         #expect(try run(["config", "path"], environment: ["XDG_CONFIG_HOME": home + "/xdg"]).stdout
