@@ -19,6 +19,14 @@ struct ConfigOptions: ParsableArguments {
     func store() throws(WorkspaceError) -> WorkspaceStore {
         WorkspaceStore(path: try location().path, validator: .standard)
     }
+
+    /// `--config ""` (e.g. `--config "$UNSET"` in a script) is refused rather than silently
+    /// falling back to the default workspace, which a script never meant to touch.
+    func validate() throws {
+        if let config, config.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--config: the path is empty; give the workspace file's path, or leave --config out for the default")
+        }
+    }
 }
 
 /// Writing to stderr and failing with the tool's exit statuses (0 ok, 1 failed, 2 usage).

@@ -218,6 +218,20 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// `--config "$UNSET"` used to fall back to the default workspace and change it; now it is a
+    /// usage error and nothing is written.
+    @Test func anEmptyConfigPathIsAUsageError() throws {
+        for arguments in [["config", "path", "--config", ""], ["config", "validate", "--config", " "]] {
+            let result = try run(arguments)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--config: the path is empty"))
+            #expect(result.stdout.isEmpty)
+        }
+        let setup = try quickSetup(["--config", ""])
+        #expect(setup.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: defaultConfig))
+    }
+
     @Test func configPathFollowsThePrecedence() throws {
         #expect(try run(["config", "path"]).stdout == defaultConfig + "\n")
         #expect(try run(["config", "path"], environment: ["XDG_CONFIG_HOME": home + "/xdg"]).stdout
