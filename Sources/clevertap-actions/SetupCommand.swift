@@ -103,6 +103,9 @@ struct SetupCommand: AsyncParsableCommand {
         let outcome: SetupOutcome
         do {
             store = try options.store()
+            // Judge the request first, without the lock: a refused setup must leave nothing
+            // behind (no new directory, no lock file). The update below applies it for real.
+            _ = try store.load().applying(request, validator: store.validator)
             outcome = try store.update { workspace in
                 let outcome = try workspace.applying(request, validator: store.validator)
                 workspace = outcome.workspace

@@ -232,6 +232,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: defaultConfig))
     }
 
+    /// A refused setup leaves nothing behind: it used to create the workspace's directory and a
+    /// `workspace.json.lock` before finding out the request was wrong.
+    @Test func aRefusedSetupCreatesNoDirectoryOrLockFile() throws {
+        let directory = home + "/new/place"
+        let refused = try run(["setup", "--non-interactive", "--source-name", "S", "--project-id", "844-6K7",
+                               "--region", "eu1", "--passcode-stdin", "--config", directory + "/workspace.json"], stdin: "pw")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--project-id"))
+        #expect(!FileManager.default.fileExists(atPath: home + "/new"))
+        let duplicate = try quickSetup()
+        #expect(duplicate.status == 0)
+        try FileManager.default.removeItem(atPath: defaultConfig + ".lock")
+        let again = try quickSetup()
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already exists"))
+        #expect(!FileManager.default.fileExists(atPath: defaultConfig + ".lock"))
+    }
+
     @Test func configPathFollowsThePrecedence() throws {
         #expect(try run(["config", "path"]).stdout == defaultConfig + "\n")
         #expect(try run(["config", "path"], environment: ["XDG_CONFIG_HOME": home + "/xdg"]).stdout
