@@ -20,6 +20,17 @@ struct ConfigOptions: ParsableArguments {
         WorkspaceStore(path: try location().path, validator: .standard)
     }
 
+    /// The store and its workspace, which must exist (`config show`, `config validate`); any
+    /// failure is printed and becomes exit status 1.
+    func loadExisting() throws(ExitCode) -> (WorkspaceStore, Workspace) {
+        do {
+            let store = try self.store()
+            return (store, try store.load(required: true))
+        } catch {
+            throw Console.fail(error.description)
+        }
+    }
+
     /// `--config ""` (e.g. `--config "$UNSET"` in a script) is refused rather than silently
     /// falling back to the default workspace, which a script never meant to touch.
     func validate() throws {
@@ -69,14 +80,7 @@ struct ConfigCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let store: WorkspaceStore
-            let workspace: Workspace
-            do {
-                store = try options.store()
-                workspace = try store.load(required: true)
-            } catch {
-                throw Console.fail(error.description)
-            }
+            let (store, workspace) = try options.loadExisting()
             if json {
                 var root = JSONObject()
                 root["version"] = .int(Int64(workspace.version))
@@ -96,14 +100,7 @@ struct ConfigCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let store: WorkspaceStore
-            let workspace: Workspace
-            do {
-                store = try options.store()
-                workspace = try store.load(required: true)
-            } catch {
-                throw Console.fail(error.description)
-            }
+            let (store, workspace) = try options.loadExisting()
             let environment = ProcessInfo.processInfo.environment
             for destination in workspace.destinations {
                 if case .environment(let variable) = destination.passcode, environment[variable] == nil {
