@@ -107,6 +107,14 @@ struct ConfigCommand: AsyncParsableCommand {
                     Console.note("warning: destination \"\(destination.name)\" reads its passcode from $\(variable), which is not set in this environment")
                 }
             }
+            // docs/triggers.md promises these: a valid trigger Segment evaluates surprisingly.
+            for (index, destination) in workspace.destinations.enumerated() {
+                for (subIndex, subscription) in destination.subscriptions.enumerated() {
+                    guard let trigger = try? Trigger.parse(subscription.trigger) else { continue }
+                    let path = JSONPath.root.key("destinations").index(index).key("subscriptions").index(subIndex).key("trigger")
+                    for warning in trigger.warnings { Console.note("warning: \(path): \(warning)") }
+                }
+            }
             let sources = workspace.sources.count == 1 ? "1 source" : "\(workspace.sources.count) sources"
             let destinations = workspace.destinations.count == 1 ? "1 destination" : "\(workspace.destinations.count) destinations"
             print("\(store.path): valid (\(sources), \(destinations))")

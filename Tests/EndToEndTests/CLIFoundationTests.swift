@@ -250,6 +250,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: defaultConfig + ".lock"))
     }
 
+    /// docs/triggers.md says `config validate` shows trigger warnings; it printed none.
+    @Test func validateWarnsAboutTriggersSegmentEvaluatesSurprisingly() throws {
+        #expect(try quickSetup().status == 0)
+        let text = try String(contentsOfFile: defaultConfig, encoding: .utf8)
+        let mixed = text.replacingOccurrences(of: #""type = \"identify\"""#,
+                                              with: #""type = \"identify\" and userId = \"a\" or userId = \"b\"""#)
+        #expect(mixed != text)
+        try mixed.write(toFile: defaultConfig, atomically: false, encoding: .utf8)
+        let result = try run(["config", "validate"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: destinations[0].subscriptions[0].trigger: mixes and/or without parentheses"))
+    }
+
     @Test func configPathFollowsThePrecedence() throws {
         #expect(try run(["config", "path"]).stdout == defaultConfig + "\n")
         #expect(try run(["config", "path"], environment: ["XDG_CONFIG_HOME": home + "/xdg"]).stdout
