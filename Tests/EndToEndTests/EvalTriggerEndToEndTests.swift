@@ -76,7 +76,7 @@ import Testing
             #"{"match":true,"warnings":["mixes and/or without parentheses: evaluated as event = \"a\" or type = \"track\" or type = \"page\" (Segment joins a whole level by its last keyword; add parentheses to group)"]}"#,
             #"{"valid":true}"#,
             #"{"error":"expected a value after '>': a \"string\", a number, true, false or null, found the end of the trigger (at character 19)"}"#,
-            #"{"error":"line 6: invalid JSON: invalid literal, expected true at byte 0"}"#,
+            #"{"error":"line 6: invalid JSON: invalid literal, expected true at column 1"}"#,
             #"{"match":true}"#,
             #"{"match":false}"#,
         ])
