@@ -204,6 +204,18 @@ import Testing
         #expect(missing.stderr.contains("no workspace there yet"))
     }
 
+    /// The "$VAR is not set" note came before the refusal it had nothing to do with; it is
+    /// said only once the destination is saved.
+    @Test func theUnsetVariableNoteFollowsOnlyASuccessfulSetup() throws {
+        let arguments = ["setup", "--non-interactive", "--source-name", "S", "--region", "eu1", "--passcode-env", "UNSET_PASSCODE_VAR"]
+        let refused = try run(arguments + ["--project-id", "844-6K7"])
+        #expect(refused.status == 1)
+        #expect(!refused.stderr.contains("note:"))
+        let saved = try run(arguments + ["--project-id", "844-6K7-984Z"])
+        #expect(saved.status == 0)
+        #expect(saved.stderr.contains("note: $UNSET_PASSCODE_VAR is not set in this shell"))
+    }
+
     /// `config validate` parses triggers, as delivery will: a broken one is reported with its
     /// JSON path instead of passing as valid.
     @Test func validateReportsATriggerThatDoesNotParse() throws {
