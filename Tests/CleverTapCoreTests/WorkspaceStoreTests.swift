@@ -292,6 +292,14 @@ import Testing
         #expect(location == WorkspaceLocation(path: path, origin: origin))
     }
 
+    /// `--config dir/` used to create `dir/` and `dir/.lock` before failing with "it is a directory".
+    @Test(arguments: [("/tmp/ws/", [:]), (nil, ["CLEVERTAP_ACTIONS_CONFIG": "/tmp/ws/"])] as [(String?, [String: String])])
+    func aPathEndingInASlashIsRefusedBeforeAnythingIsWritten(_ explicit: String?, _ environment: [String: String]) {
+        #expect(throws: WorkspaceError.unreadable(path: "/tmp/ws/", reason: "this names a directory; expected the workspace file's path, such as /tmp/ws/workspace.json")) {
+            try WorkspaceLocation.resolve(explicit: explicit, environment: environment)
+        }
+    }
+
     @Test func flagBeatsEnvironment() throws {
         let location = try WorkspaceLocation.resolve(explicit: "x.json", environment: ["CLEVERTAP_ACTIONS_CONFIG": "/env.json"])
         #expect(location.path == "x.json")

@@ -253,6 +253,11 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("--project-id"))
         #expect(!FileManager.default.fileExists(atPath: home + "/new"))
+        let directoryPath = try run(["setup", "--non-interactive", "--source-name", "S", "--project-id", "844-6K7-984Z",
+                                     "--region", "eu1", "--passcode-stdin", "--config", home + "/dir/"], stdin: "pw")
+        #expect(directoryPath.status == 1)
+        #expect(directoryPath.stderr.contains("this names a directory"))
+        #expect(!FileManager.default.fileExists(atPath: home + "/dir"))
         let duplicate = try quickSetup()
         #expect(duplicate.status == 0)
         try FileManager.default.removeItem(atPath: defaultConfig + ".lock")

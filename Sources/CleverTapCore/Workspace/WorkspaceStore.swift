@@ -33,9 +33,11 @@ public struct WorkspaceLocation: Sendable, Hashable {
     /// `--config`, else `$CLEVERTAP_ACTIONS_CONFIG`, else `$XDG_CONFIG_HOME/clevertap-actions/
     /// workspace.json` (XDG requires an absolute path; a relative one is ignored), else
     /// `~/.config/clevertap-actions/workspace.json`. Empty values count as unset.
+    /// A path ending in `/` names a directory, never the file: refused here, because saving to it
+    /// would create the directory and a lock file before failing.
     public static func resolve(explicit: String?, environment: [String: String]) throws(WorkspaceError) -> WorkspaceLocation {
-        if let explicit, !explicit.isEmpty { return WorkspaceLocation(path: explicit, origin: .flag) }
-        if let path = environment[environmentVariable], !path.isEmpty { return WorkspaceLocation(path: path, origin: .environment) }
+        if let explicit, !explicit.isEmpty { return try fileLocation(explicit, origin: .flag) }
+        if let path = environment[environmentVariable], !path.isEmpty { return try fileLocation(path, origin: .environment) }
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
             return WorkspaceLocation(path: join(xdg, "clevertap-actions/workspace.json"), origin: .xdgConfigHome)
         }
@@ -43,6 +45,13 @@ public struct WorkspaceLocation: Sendable, Hashable {
             return WorkspaceLocation(path: join(home, ".config/clevertap-actions/workspace.json"), origin: .home)
         }
         throw .noLocation
+    }
+
+    private static func fileLocation(_ path: String, origin: Origin) throws(WorkspaceError) -> WorkspaceLocation {
+        if path.hasSuffix("/") {
+            throw .unreadable(path: path, reason: "this names a directory; expected the workspace file's path, such as \(join(path, "workspace.json"))")
+        }
+        return WorkspaceLocation(path: path, origin: origin)
     }
 
     static func join(_ directory: String, _ relative: String) -> String {
