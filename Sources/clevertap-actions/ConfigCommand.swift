@@ -15,7 +15,29 @@ struct ConfigOptions: ParsableArguments {
         try WorkspaceLocation.resolve(explicit: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    func store() throws(WorkspaceError) -> WorkspaceStore { WorkspaceStore(path: try location().path) }
+    /// The store, validating with the trigger engine too (`WorkspaceValidator.standard`).
+    func store() throws(WorkspaceError) -> WorkspaceStore {
+        WorkspaceStore(path: try location().path, validator: .standard)
+    }
+
+    /// The store and its workspace, which must exist (`config show`, `config validate`); any
+    /// failure is printed and becomes exit status 1.
+    func loadExisting() throws(ExitCode) -> (WorkspaceStore, Workspace) {
+        do {
+            let store = try self.store()
+            return (store, try store.load(required: true))
+        } catch {
+            throw Console.fail(error.description)
+        }
+    }
+
+    /// `--config ""` (e.g. `--config "$UNSET"` in a script) is refused rather than silently
+    /// falling back to the default workspace, which a script never meant to touch.
+    func validate() throws {
+        if let config, config.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--config: the path is empty; give the workspace file's path, or leave --config out for the default")
+        }
+    }
 }
 
 /// Writing to stderr and failing with the tool's exit statuses (0 ok, 1 failed, 2 usage).
@@ -58,14 +80,7 @@ struct ConfigCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let store: WorkspaceStore
-            let workspace: Workspace
-            do {
-                store = try options.store()
-                workspace = try store.load(required: true)
-            } catch {
-                throw Console.fail(error.description)
-            }
+            let (store, workspace) = try options.loadExisting()
             if json {
                 var root = JSONObject()
                 root["version"] = .int(Int64(workspace.version))
@@ -85,18 +100,19 @@ struct ConfigCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let store: WorkspaceStore
-            let workspace: Workspace
-            do {
-                store = try options.store()
-                workspace = try store.load(required: true)
-            } catch {
-                throw Console.fail(error.description)
-            }
+            let (store, workspace) = try options.loadExisting()
             let environment = ProcessInfo.processInfo.environment
             for destination in workspace.destinations {
                 if case .environment(let variable) = destination.passcode, environment[variable] == nil {
                     Console.note("warning: destination \"\(destination.name)\" reads its passcode from $\(variable), which is not set in this environment")
+                }
+            }
+            // docs/triggers.md promises these: a valid trigger Segment evaluates surprisingly.
+            for (index, destination) in workspace.destinations.enumerated() {
+                for (subIndex, subscription) in destination.subscriptions.enumerated() {
+                    guard let trigger = try? Trigger.parse(subscription.trigger) else { continue }
+                    let path = JSONPath.root.key("destinations").index(index).key("subscriptions").index(subIndex).key("trigger")
+                    for warning in trigger.warnings { Console.note("warning: \(path): \(warning)") }
                 }
             }
             let sources = workspace.sources.count == 1 ? "1 source" : "\(workspace.sources.count) sources"

@@ -23,14 +23,29 @@ struct EvalTriggerCommand: ParsableCommand {
     func run() throws {
         let input: FileHandle
         if let file, file != "-" {
+            // A file that cannot be read is a failed operation (exit 1) with its reason, not a
+            // usage error, and never Foundation's "NSCocoaErrorDomain Code=256".
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                throw Console.fail("\(file): no such file; expected an NDJSON file, or '-' for standard input")
+            }
+            if isDirectory.boolValue { throw Console.fail("\(file): is a directory; expected an NDJSON file") }
             guard let handle = FileHandle(forReadingAtPath: file) else {
-                throw ValidationError("cannot open \(file) for reading")
+                throw Console.fail("\(file): cannot be opened for reading (check its permissions)")
             }
             input = handle
         } else {
             input = FileHandle.standardInput
         }
         var sawMalformedLine = false
+        do { try evaluate(input, sawMalformedLine: &sawMalformedLine) } catch {
+            throw Console.fail("\(file ?? "standard input"): reading failed: \(error.localizedDescription)")
+        }
+        if sawMalformedLine { throw ExitCode(1) }
+    }
+
+    /// Answers every line of `input` on standard output, in order.
+    private func evaluate(_ input: FileHandle, sawMalformedLine: inout Bool) throws {
         var output: [UInt8] = []
         try NDJSONLines.forEach(in: input) { line, number in
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
@@ -44,7 +59,6 @@ struct EvalTriggerCommand: ParsableCommand {
             }
         }
         if !output.isEmpty { FileHandle.standardOutput.write(Data(output)) }
-        if sawMalformedLine { throw ExitCode(1) }
     }
 }
 

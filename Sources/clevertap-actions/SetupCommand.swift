@@ -79,6 +79,7 @@ struct SetupCommand: AsyncParsableCommand {
             type = parsed
         }
         let passcodeSource: PasscodeSource
+        var unsetVariableNote: String?
         switch (passcodeEnv, passcodeStdin) {
         case (.some, true):
             throw Console.usage("--passcode-env and --passcode-stdin both given; choose one", command: "setup")
@@ -89,7 +90,8 @@ struct SetupCommand: AsyncParsableCommand {
             if let value = ProcessInfo.processInfo.environment[variable] {
                 do { _ = try Passcode.validate(value) } catch { throw Console.fail("--passcode-env: \(CredentialError.variablePasscode(variable: variable, problem: error))") }
             } else {
-                Console.note("note: $\(variable) is not set in this shell; set it wherever events are delivered")
+                // Said after a successful save: before a refusal it is only noise.
+                unsetVariableNote = "$\(variable) is not set in this shell; set it wherever events are delivered"
             }
             passcodeSource = .environment(variable: variable)
         case (nil, true):
@@ -103,6 +105,9 @@ struct SetupCommand: AsyncParsableCommand {
         let outcome: SetupOutcome
         do {
             store = try options.store()
+            // Judge the request first, without the lock: a refused setup must leave nothing
+            // behind (no new directory, no lock file). The update below applies it for real.
+            _ = try store.load().applying(request, validator: store.validator)
             outcome = try store.update { workspace in
                 let outcome = try workspace.applying(request, validator: store.validator)
                 workspace = outcome.workspace
@@ -114,7 +119,7 @@ struct SetupCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail("\(error)")
         }
-        for note in outcome.notes { Console.note("note: \(note)") }
+        for note in outcome.notes + [unsetVariableNote].compactMap({ $0 }) { Console.note("note: \(note)") }
         let destination = outcome.destination
         print("\(outcome.replacedDestination ? "Replaced" : "Saved") destination \"\(destination.name)\" (\(destination.id)) in \(store.path)")
         print("  source:   \(outcome.source.name) (\(outcome.source.id), \(outcome.createdSource ? "new, " : "")write key \(outcome.source.writeKey))")

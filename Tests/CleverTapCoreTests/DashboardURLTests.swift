@@ -163,6 +163,14 @@ enum DetectionExpectation: Sendable, CustomStringConvertible {
         #expect(try CustomEndpoint.validate(input) == expected)
     }
 
+    /// The refusal used to repeat the whole URL, password included, on the terminal.
+    @Test func aPasswordInTheEndpointIsNotRepeated() {
+        #expect(throws: EndpointError.notAURL("https://…@api.example.com/x",
+                                              reason: "the part before '@' is a user name and the host it really points to is api.example.com")) {
+            try CustomEndpoint.validate("https://me:hunter2@api.example.com/x")
+        }
+    }
+
     @Test func plainHTTPElsewhereIsRefused() {
         #expect(throws: EndpointError.insecure("http://api.example.com")) { try CustomEndpoint.validate("http://api.example.com") }
         #expect(throws: EndpointError.insecure("http://127.0.0.1.evil.example")) { try CustomEndpoint.validate("http://127.0.0.1.evil.example") }

@@ -62,6 +62,16 @@ import Testing
         }
     }
 
+    /// "got number" for 1.5 or 1e23 told the user nothing; the value itself is shown.
+    @Test(arguments: [("1.5", "1.5"), ("99999999999999999999999", "1e+23")])
+    func aVersionThatIsNotAWholeNumberIsShown(_ written: String, _ shown: String) {
+        #expect(throws: WorkspaceDecodingError.invalid([
+            WorkspaceIssue(path: JSONPath.root.key("version"), message: "expected the whole number 1, got \(shown)"),
+        ])) {
+            try WorkspaceCodec.decode(try JSONParser.parse(#"{"version": \#(written)}"#))
+        }
+    }
+
     @Test func newerVersionIsRefusedBeforeItsShapeIsJudged() {
         #expect(throws: WorkspaceDecodingError.newerVersion(found: 2, supported: 1)) {
             try WorkspaceCodec.decode(try JSONParser.parse(#"{"version": 2, "whatever": "new"}"#))

@@ -57,6 +57,9 @@ import Testing
          .invalid("--region: unknown region \"zz1\"; expected one of eu1, in1, sg1, us1, aps3, mec1, sk1")),
         (SetupRequest(sourceName: "S", dashboardURL: "https://evil.example/844-6K7-984Z", passcode: .environment(variable: "P")),
          .invalid("--dashboard-url: evil.example is not a CleverTap host; expected a CleverTap dashboard address such as https://in1.dashboard.clevertap.com/844-6K7-984Z/main")),
+        // Named after the option, not "the resulting workspace would be invalid: destinations[0].name".
+        (SetupRequest(sourceName: "S", destinationName: "  ", projectID: "844-6K7-984Z", passcode: .environment(variable: "P"), region: "in1"),
+         .invalid("--destination-name: expected a name, got an empty string")),
     ])
     func contradictionsAndGapsAreSpecific(_ request: SetupRequest, _ expected: SetupError) {
         #expect(throws: expected) { try Workspace().applying(request) }

@@ -145,6 +145,44 @@ import Testing
             == "w.json:3:15: malformed JSON: unexpected character '}', expected a value")
     }
 
+    /// Notepad-style files start with a UTF-8 byte order mark; it used to read as
+    /// "1:1: unexpected character '\u{ef}'". Positions after it are counted without it.
+    @Test func aByteOrderMarkIsIgnored() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("\u{FEFF}" + WorkspaceFixture.text, to: "workspace.json")
+        let store = WorkspaceStore(path: directory.file("workspace.json"))
+        #expect(try store.load().destinations.map(\.name) == ["CleverTap (Actions)"])
+        try directory.write("\u{FEFF}{\"version\": }", to: "broken.json")
+        let broken = WorkspaceStore(path: directory.file("broken.json"))
+        #expect(throws: WorkspaceError.malformedJSON(path: broken.path, line: 1, column: 13, message: "unexpected character '}', expected a value")) {
+            try broken.load()
+        }
+    }
+
+    /// The CLI's validator parses triggers: a trigger delivery could not use is reported on load
+    /// with its JSON path and position, not first when events are sent.
+    @Test func theStandardValidatorRejectsTriggersThatDoNotParse() throws {
+        let directory = try TemporaryDirectory()
+        let broken = WorkspaceFixture.text.replacingOccurrences(of: #""type = \"identify\"""#, with: #""type = = (""#)
+        #expect(broken != WorkspaceFixture.text)
+        try directory.write(broken, to: "workspace.json")
+        #expect(try WorkspaceStore(path: directory.file("workspace.json")).load().destinations.count == 1)
+        let store = WorkspaceStore(path: directory.file("workspace.json"), validator: .standard)
+        do {
+            _ = try store.load()
+            Issue.record("a trigger that does not parse was accepted")
+        } catch {
+            guard case .invalid(_, let issues) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(issues.count == 1)
+            #expect(issues.first?.path.description == "destinations[0].subscriptions[0].trigger")
+            #expect(issues.first?.message.contains("(at character ") == true)
+            #expect(issues.first?.message.hasSuffix(#"in "type = = (""#) == true)
+        }
+        // Valid triggers still load.
+        try directory.write(WorkspaceFixture.text, to: "workspace.json")
+        #expect(try store.load().destinations.count == 1)
+    }
+
     @Test func aDirectoryWhereTheFileShouldBeIsUnreadable() throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("workspace.json"), withIntermediateDirectories: false)
@@ -252,6 +290,14 @@ import Testing
     func locationFollowsThePrecedence(_ flag: String, _ environment: [String: String], _ path: String, _ origin: WorkspaceLocation.Origin) throws {
         let location = try WorkspaceLocation.resolve(explicit: flag.isEmpty ? nil : flag, environment: environment)
         #expect(location == WorkspaceLocation(path: path, origin: origin))
+    }
+
+    /// `--config dir/` used to create `dir/` and `dir/.lock` before failing with "it is a directory".
+    @Test(arguments: [("/tmp/ws/", [:]), (nil, ["CLEVERTAP_ACTIONS_CONFIG": "/tmp/ws/"])] as [(String?, [String: String])])
+    func aPathEndingInASlashIsRefusedBeforeAnythingIsWritten(_ explicit: String?, _ environment: [String: String]) {
+        #expect(throws: WorkspaceError.unreadable(path: "/tmp/ws/", reason: "this names a directory; expected the workspace file's path, such as /tmp/ws/workspace.json")) {
+            try WorkspaceLocation.resolve(explicit: explicit, environment: environment)
+        }
     }
 
     @Test func flagBeatsEnvironment() throws {

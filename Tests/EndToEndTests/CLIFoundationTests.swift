@@ -204,6 +204,82 @@ import Testing
         #expect(missing.stderr.contains("no workspace there yet"))
     }
 
+    /// The "$VAR is not set" note came before the refusal it had nothing to do with; it is
+    /// said only once the destination is saved.
+    @Test func theUnsetVariableNoteFollowsOnlyASuccessfulSetup() throws {
+        let arguments = ["setup", "--non-interactive", "--source-name", "S", "--region", "eu1", "--passcode-env", "UNSET_PASSCODE_VAR"]
+        let refused = try run(arguments + ["--project-id", "844-6K7"])
+        #expect(refused.status == 1)
+        #expect(!refused.stderr.contains("note:"))
+        let saved = try run(arguments + ["--project-id", "844-6K7-984Z"])
+        #expect(saved.status == 0)
+        #expect(saved.stderr.contains("note: $UNSET_PASSCODE_VAR is not set in this shell"))
+    }
+
+    /// `config validate` parses triggers, as delivery will: a broken one is reported with its
+    /// JSON path instead of passing as valid.
+    @Test func validateReportsATriggerThatDoesNotParse() throws {
+        #expect(try quickSetup().status == 0)
+        let text = try String(contentsOfFile: defaultConfig, encoding: .utf8)
+        let broken = text.replacingOccurrences(of: #""event = \"Delete User\"""#, with: #""event = ""#)
+        #expect(broken != text)
+        try broken.write(toFile: defaultConfig, atomically: false, encoding: .utf8)
+        let result = try run(["config", "validate"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("destinations[0].subscriptions[1].trigger: "))
+        #expect(result.stdout.isEmpty)
+    }
+
+    /// `--config "$UNSET"` used to fall back to the default workspace and change it; now it is a
+    /// usage error and nothing is written.
+    @Test func anEmptyConfigPathIsAUsageError() throws {
+        for arguments in [["config", "path", "--config", ""], ["config", "validate", "--config", " "]] {
+            let result = try run(arguments)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--config: the path is empty"))
+            #expect(result.stdout.isEmpty)
+        }
+        let setup = try quickSetup(["--config", ""])
+        #expect(setup.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: defaultConfig))
+    }
+
+    /// A refused setup leaves nothing behind: it used to create the workspace's directory and a
+    /// `workspace.json.lock` before finding out the request was wrong.
+    @Test func aRefusedSetupCreatesNoDirectoryOrLockFile() throws {
+        let directory = home + "/new/place"
+        let refused = try run(["setup", "--non-interactive", "--source-name", "S", "--project-id", "844-6K7",
+                               "--region", "eu1", "--passcode-stdin", "--config", directory + "/workspace.json"], stdin: "pw")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--project-id"))
+        #expect(!FileManager.default.fileExists(atPath: home + "/new"))
+        let directoryPath = try run(["setup", "--non-interactive", "--source-name", "S", "--project-id", "844-6K7-984Z",
+                                     "--region", "eu1", "--passcode-stdin", "--config", home + "/dir/"], stdin: "pw")
+        #expect(directoryPath.status == 1)
+        #expect(directoryPath.stderr.contains("this names a directory"))
+        #expect(!FileManager.default.fileExists(atPath: home + "/dir"))
+        let duplicate = try quickSetup()
+        #expect(duplicate.status == 0)
+        try FileManager.default.removeItem(atPath: defaultConfig + ".lock")
+        let again = try quickSetup()
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already exists"))
+        #expect(!FileManager.default.fileExists(atPath: defaultConfig + ".lock"))
+    }
+
+    /// docs/triggers.md says `config validate` shows trigger warnings; it printed none.
+    @Test func validateWarnsAboutTriggersSegmentEvaluatesSurprisingly() throws {
+        #expect(try quickSetup().status == 0)
+        let text = try String(contentsOfFile: defaultConfig, encoding: .utf8)
+        let mixed = text.replacingOccurrences(of: #""type = \"identify\"""#,
+                                              with: #""type = \"identify\" and userId = \"a\" or userId = \"b\"""#)
+        #expect(mixed != text)
+        try mixed.write(toFile: defaultConfig, atomically: false, encoding: .utf8)
+        let result = try run(["config", "validate"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: destinations[0].subscriptions[0].trigger: mixes and/or without parentheses"))
+    }
+
     @Test func configPathFollowsThePrecedence() throws {
         #expect(try run(["config", "path"]).stdout == defaultConfig + "\n")
         #expect(try run(["config", "path"], environment: ["XDG_CONFIG_HOME": home + "/xdg"]).stdout

@@ -53,6 +53,19 @@ import Testing
         {"trigger": "userId != null", "event": {"userId": null}}
         """#
 
+    /// A missing file was a usage error (exit 2, the root command's usage line) and a directory
+    /// printed "NSCocoaErrorDomain Code=256"; both are failed operations with the reason.
+    @Test func aFileThatCannotBeReadIsNamedWithTheReason() throws {
+        let missing = try run(["eval-trigger", "/nonexistent/requests.ndjson"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "clevertap-actions: /nonexistent/requests.ndjson: no such file; expected an NDJSON file, or '-' for standard input\n")
+        #expect(missing.stdout.isEmpty)
+        let directory = FileManager.default.temporaryDirectory.path
+        let notAFile = try run(["eval-trigger", directory])
+        #expect(notAFile.status == 1)
+        #expect(notAFile.stderr == "clevertap-actions: \(directory): is a directory; expected an NDJSON file\n")
+    }
+
     @Test func answersEachLineOfAFileInOrder() throws {
         let file = try temporaryFile(Self.requests)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -63,7 +76,7 @@ import Testing
             #"{"match":true,"warnings":["mixes and/or without parentheses: evaluated as event = \"a\" or type = \"track\" or type = \"page\" (Segment joins a whole level by its last keyword; add parentheses to group)"]}"#,
             #"{"valid":true}"#,
             #"{"error":"expected a value after '>': a \"string\", a number, true, false or null, found the end of the trigger (at character 19)"}"#,
-            #"{"error":"line 6: invalid JSON: invalid literal, expected true at byte 0"}"#,
+            #"{"error":"line 6: invalid JSON: invalid literal, expected true at column 1"}"#,
             #"{"match":true}"#,
             #"{"match":false}"#,
         ])
@@ -81,12 +94,5 @@ import Testing
             ])
             #expect(result.status == 0)
         }
-    }
-
-    @Test func missingFileIsAClearError() throws {
-        let result = try run(["eval-trigger", "/nonexistent/requests.ndjson"])
-        #expect(result.status != 0)
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("cannot open /nonexistent/requests.ndjson"))
     }
 }

@@ -31,8 +31,9 @@ public enum CustomEndpoint {
         switch URLParts.split(trimmed) {
         case .success(let value): parts = value
         case .failure(let error):
-            if case .notAURL(let reason) = error { throw .notAURL(trimmed, reason: reason) }
-            throw .notAURL(trimmed, reason: error.description)
+            let shown = withoutUserInfo(trimmed)
+            if case .notAURL(let reason) = error { throw .notAURL(shown, reason: reason) }
+            throw .notAURL(shown, reason: error.description)
         }
         guard let scheme = parts.scheme else { throw .notAURL(trimmed, reason: "it has no scheme (https://)") }
         guard parts.isPlainHost || parts.host.hasPrefix("[") else {
@@ -47,5 +48,14 @@ public enum CustomEndpoint {
         var result = trimmed
         while result.hasSuffix("/") { result.removeLast() }
         return result
+    }
+
+    /// `text` with whatever stands before an `@` in the host part replaced by `…`: it is often
+    /// `user:password`, which an error message (and the terminal's scrollback) must not repeat.
+    static func withoutUserInfo(_ text: String) -> String {
+        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        let authorityEnd = text[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" }) ?? text.endIndex
+        guard let at = text[start..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<start]) + "…" + String(text[at...])
     }
 }

@@ -16,7 +16,8 @@ public enum TriggerEvaluation {
         do {
             request = try JSONParser.parse(bytes: line)
         } catch {
-            return malformed(lineNumber, "invalid JSON: \(error.message) at byte \(error.offset)")
+            // A 1-based column, as `map` and `eval-mapping` report it (a byte offset counts from 0).
+            return malformed(lineNumber, "invalid JSON: \(error.message) at column \(error.lineAndColumn(in: line).column)")
         }
         guard case .object(let object) = request else {
             return malformed(lineNumber, "expected a JSON object {\"trigger\": \"...\", \"event\": {...}}, found \(request.kindName)")

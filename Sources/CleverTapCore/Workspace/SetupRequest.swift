@@ -129,6 +129,7 @@ extension Workspace {
         }
 
         let name = trimWhitespace(request.destinationName ?? SetupRequest.defaultDestinationName)
+        if name.isEmpty { throw .invalid("--destination-name: expected a name, got an empty string") }
         let existingIndex = workspace.destinations.firstIndex { $0.name.lowercased() == name.lowercased() }
         if existingIndex != nil && !request.replace {
             throw .invalid("a destination named \"\(name)\" already exists; pass --replace to overwrite it or choose another --destination-name")

@@ -88,6 +88,9 @@ public enum WorkspaceCodec {
             }
             if found < 1 { decoder.issue(JSONPath.root.key("version"), "expected \(Workspace.currentVersion), got \(found)") }
             version = Int(clamping: found)
+        case .double(let found)?:
+            // A fraction or a number too large for an integer: show it, "got number" says nothing.
+            decoder.issue(JSONPath.root.key("version"), "expected the whole number \(Workspace.currentVersion), got \(JSONValue.double(found).description)")
         case let other?:
             decoder.issue(JSONPath.root.key("version"), "expected the number \(Workspace.currentVersion), got \(other.kindName)")
         }

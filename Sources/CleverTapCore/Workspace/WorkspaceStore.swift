@@ -33,9 +33,11 @@ public struct WorkspaceLocation: Sendable, Hashable {
     /// `--config`, else `$CLEVERTAP_ACTIONS_CONFIG`, else `$XDG_CONFIG_HOME/clevertap-actions/
     /// workspace.json` (XDG requires an absolute path; a relative one is ignored), else
     /// `~/.config/clevertap-actions/workspace.json`. Empty values count as unset.
+    /// A path ending in `/` names a directory, never the file: refused here, because saving to it
+    /// would create the directory and a lock file before failing.
     public static func resolve(explicit: String?, environment: [String: String]) throws(WorkspaceError) -> WorkspaceLocation {
-        if let explicit, !explicit.isEmpty { return WorkspaceLocation(path: explicit, origin: .flag) }
-        if let path = environment[environmentVariable], !path.isEmpty { return WorkspaceLocation(path: path, origin: .environment) }
+        if let explicit, !explicit.isEmpty { return try fileLocation(explicit, origin: .flag) }
+        if let path = environment[environmentVariable], !path.isEmpty { return try fileLocation(path, origin: .environment) }
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
             return WorkspaceLocation(path: join(xdg, "clevertap-actions/workspace.json"), origin: .xdgConfigHome)
         }
@@ -43,6 +45,13 @@ public struct WorkspaceLocation: Sendable, Hashable {
             return WorkspaceLocation(path: join(home, ".config/clevertap-actions/workspace.json"), origin: .home)
         }
         throw .noLocation
+    }
+
+    private static func fileLocation(_ path: String, origin: Origin) throws(WorkspaceError) -> WorkspaceLocation {
+        if path.hasSuffix("/") {
+            throw .unreadable(path: path, reason: "this names a directory; expected the workspace file's path, such as \(join(path, "workspace.json"))")
+        }
+        return WorkspaceLocation(path: path, origin: origin)
     }
 
     static func join(_ directory: String, _ relative: String) -> String {
@@ -90,7 +99,10 @@ public struct WorkspaceStore: Sendable {
     }
 
     /// Parses, decodes and validates file contents; errors name this store's path.
-    public func decode(_ bytes: [UInt8]) throws(WorkspaceError) -> Workspace {
+    public func decode(_ file: [UInt8]) throws(WorkspaceError) -> Workspace {
+        // Some Windows editors start UTF-8 files with a byte order mark; RFC 8259 lets a reader
+        // ignore it, and positions are then where the editor shows them.
+        let bytes = file.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(file.dropFirst(3)) : file
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes)
