@@ -16,7 +16,8 @@ final class WizardTmux {
     var configPath: String { home + "/config/workspace.json" }
 
     /// Starts `clevertap-actions arguments` at 100x30. When it exits, the pane shows `EXIT:<status>`
-    /// and the `stty -a` of the terminal it left behind, and stays open for inspection.
+    /// and the `stty -a` of the terminal it left behind, and stays open a minute for inspection
+    /// (bounded, so a server that outlives a crashed test still goes away).
     init(arguments: [String] = [], extraEnvironment: [String: String] = [:], start: Bool = true) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
         home = NSTemporaryDirectory() + "clevertap-wizard-\(UUID().uuidString)"
@@ -25,7 +26,7 @@ final class WizardTmux {
         environment.merge(extraEnvironment) { $1 }
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoted($0.value))" }.joined(separator: " ")
         let command = ([Self.binary] + arguments).map(Self.quoted).joined(separator: " ")
-        script = "env \(assignments) \(command); echo EXIT:$?; stty -a; sleep 600"
+        script = "env \(assignments) \(command); echo EXIT:$?; stty -a; sleep 60"
         if start { try self.start() }
     }
 
