@@ -78,9 +78,13 @@ public final class Terminal {
     public var size: Size { lastSize }
 
     /// A signal (SIGTERM, SIGHUP, SIGINT) that arrived since the last call, if any.
+    /// A hung-up terminal (closed window, killed tmux) counts as SIGHUP: its ioctls fail, and the
+    /// wizard must not keep running with nobody to see it.
     public func takeSignal() -> Int32? {
         let number = ct_take_signal()
-        return number == 0 ? nil : number
+        if number != 0 { return number }
+        var attributes = termios()
+        return tcgetattr(0, &attributes) == 0 ? nil : SIGHUP
     }
 
     /// Draws `screen` and places the real cursor on its focused field (or hides it).

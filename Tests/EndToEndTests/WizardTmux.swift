@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The real binary in a detached tmux session on a private socket, driven with `send-keys`,
+/// real bracketed pastes (`paste-buffer -p`) and resizes, and read back with `capture-pane`.
+/// Waits poll the pane with a bounded deadline; nothing sleeps a fixed time.
+final class WizardTmux {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions").path
+
+    /// A unique socket, so parallel runs (and other helpers' tests) never share a server.
+    let socket = "ctw-\(getpid())-\(UUID().uuidString.prefix(8))"
+    let session = "wizard"
+    let home: String
+    var configPath: String { home + "/config/workspace.json" }
+
+    /// Starts `clevertap-actions arguments` at 100x30. When it exits, the pane shows `EXIT:<status>`
+    /// and the `stty -a` of the terminal it left behind, and stays open a minute for inspection
+    /// (bounded, so a server that outlives a crashed test still goes away).
+    init(arguments: [String] = [], extraEnvironment: [String: String] = [:], start: Bool = true) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
+        home = NSTemporaryDirectory() + "clevertap-wizard-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        var environment = ["HOME": home, "CLEVERTAP_ACTIONS_CONFIG": configPath, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        environment.merge(extraEnvironment) { $1 }
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoted($0.value))" }.joined(separator: " ")
+        let command = ([Self.binary] + arguments).map(Self.quoted).joined(separator: " ")
+        script = "env \(assignments) \(command); echo EXIT:$?; stty -a; sleep 60"
+        if start { try self.start() }
+    }
+
+    private var script = ""
+
+    /// Opens the session (separately from init when a test prepares files first).
+    func start() throws {
+        try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", "sh", "-c", script])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        // posix_spawn + waitpid rather than Foundation's Process: the tmux server that
+        // new-session forks must inherit nothing that a waiting parent depends on (a pipe held
+        // open by the server, or Process's own exit monitoring, hangs the test).
+        let outputPath = home + "/.tmux-output-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let argv = ["tmux", "-u", "-L", socket] + arguments
+        let environment = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+                           "TERM=xterm-256color", "HOME=\(home)"]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid: pid_t = 0
+        let status = withCStrings(argv) { argvPointers in
+            withCStrings(environment) { environmentPointers in
+                posix_spawnp(&pid, "tmux", &actions, nil, argvPointers, environmentPointers)
+            }
+        }
+        guard status == 0 else { throw SpawnFailed(errno: status) }
+        var exitStatus: Int32 = 0
+        while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    struct SpawnFailed: Error { var errno: Int32 }
+
+    private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for pointer in pointers { free(pointer) } }
+        return body(pointers)
+    }
+
+    /// Named keys (`Enter`, `Tab`, `BTab`, `Escape`, `C-c`, `Down`).
+    func keys(_ names: String...) throws {
+        try tmux(["send-keys", "-t", session] + names)
+    }
+
+    /// Text typed key by key.
+    func type(_ text: String) throws {
+        try tmux(["send-keys", "-t", session, "-l", text])
+    }
+
+    /// A real bracketed paste: tmux wraps it in ESC[200~ … ESC[201~ because the wizard enabled it.
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "clip", text])
+        try tmux(["paste-buffer", "-p", "-b", "clip", "-t", session])
+    }
+
+    func resize(columns: Int, rows: Int) throws {
+        try tmux(["resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"])
+    }
+
+    func capture() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", session])
+    }
+
+    /// Polls the pane until it contains `text` (up to `seconds`); returns the pane's text.
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if screen.contains(text) { return screen }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for \"\(text)\"; the pane shows:\n\(screen)", sourceLocation: sourceLocation)
+        throw WaitTimedOut()
+    }
+
+    struct WaitTimedOut: Error {}
+
+    /// The pid of the wizard: the child of the pane's shell.
+    func wizardPID() throws -> pid_t? {
+        let shell = try tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.flatMap { pid_t($0) }
+    }
+
+    /// The words of the `stty -a` printed after the wizard exited.
+    func sttyWords() throws -> Set<String> {
+        let screen = try waitFor("speed")
+        let after = screen.components(separatedBy: "EXIT:").last ?? ""
+        return Set(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+    }
+}
