@@ -142,3 +142,41 @@ public enum DisplayWidth {
             || (v >= 0x1F900 && v <= 0x1F9FF) || (v >= 0x20000 && v <= 0x3FFFD)
     }
 }
+
+extension Screen {
+    /// The screen shown instead of the UI while the terminal is smaller than `minimum`: it says
+    /// what size is needed and what the size is now, centred as far as the space allows.
+    public static func enlargePrompt(size: Size, minimum: Size) -> Screen {
+        var screen = Screen(size: size)
+        let lines = [
+            "Please enlarge the terminal to at least \(minimum.columns)x\(minimum.rows) (now \(size.columns)x\(size.rows)).",
+            "The wizard resumes where you were.",
+        ]
+        // Narrow terminals: wrap the words so the message is still readable.
+        var wrapped: [String] = []
+        for line in lines { wrapped += wrap(line, width: max(1, size.columns)) }
+        let top = max(0, (size.rows - wrapped.count) / 2)
+        for (index, line) in wrapped.enumerated() {
+            let left = max(0, (size.columns - DisplayWidth.of(line)) / 2)
+            screen.write(line, column: left, row: top + index, style: Style(index == 0 ? .warning : .normal))
+        }
+        return screen
+    }
+
+    /// Greedy word wrap by display width.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if DisplayWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+}

@@ -38,9 +38,7 @@ struct CleverTapActions: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        // The wizard arrives with the terminal layer; until then explain the non-interactive verbs.
-        print(NonInteractiveHint.text)
-        throw ExitCode(2)
+        try await WizardLauncher.run(configPath: nil)
     }
 }
 

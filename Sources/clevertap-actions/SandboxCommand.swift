@@ -72,8 +72,8 @@ struct SandboxCommand: AsyncParsableCommand {
         do { sandbox = try await SandboxServer(configuration: configuration).start() } catch {
             throw Console.fail(error.description)
         }
-        // Unbuffered, so a script reading the first line gets it at once even through a pipe.
-        FileHandle.standardOutput.write(Data((sandbox.baseURL + "\n").utf8))
+        // Signals are handled before anything is announced: whoever reads the URL may stop us at once.
+        let signals = SignalStopper(signals: [SIGINT, SIGTERM]) { await sandbox.stop() }
         let account = configuration.accounts[0]
         Console.note("CleverTap sandbox listening on \(sandbox.baseURL) (127.0.0.1 only)")
         Console.note("  account:  \(account.projectID)" + (projectId == nil ? " (demo; passcode \"\(account.passcode.revealed)\")" : " (passcode from $\(passcodeEnv ?? ""))"))
@@ -82,8 +82,8 @@ struct SandboxCommand: AsyncParsableCommand {
         if !configuration.faults.isEmpty { Console.note("  faults:   \(configuration.faults.map(\.description).joined(separator: ","))") }
         if let state { Console.note("  state:    \(state)") }
         Console.note("Press Ctrl-C to stop.")
-
-        let signals = SignalStopper(signals: [SIGINT, SIGTERM]) { await sandbox.stop() }
+        // Last, unbuffered: a script that has read the URL line finds the sandbox fully ready.
+        FileHandle.standardOutput.write(Data((sandbox.baseURL + "\n").utf8))
         await sandbox.waitUntilStopped()
         signals.cancel()
         Console.note("sandbox stopped")

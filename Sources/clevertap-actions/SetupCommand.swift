@@ -103,8 +103,11 @@ struct SetupCommand: AsyncParsableCommand {
         let outcome: SetupOutcome
         do {
             store = try options.store()
-            outcome = try store.load().applying(request, validator: store.validator)
-            try store.save(outcome.workspace)
+            outcome = try store.update { workspace in
+                let outcome = try workspace.applying(request, validator: store.validator)
+                workspace = outcome.workspace
+                return outcome
+            }
         } catch let error as SetupError {
             if case .usage(let message) = error { throw Console.usage(message, command: "setup") }
             throw Console.fail(error.description)
@@ -134,10 +137,9 @@ struct SetupCommand: AsyncParsableCommand {
     }
 }
 
-/// `setup` without `--non-interactive`. The wizard replaces this body with its launcher call.
+/// `setup` without `--non-interactive`: the wizard, as with no arguments.
 func runInteractiveSetup(configPath: String?) async throws {
-    Console.error("the interactive setup wizard is not available in this build; use `clevertap-actions setup --non-interactive` (see --help)")
-    throw ExitCode(2)
+    try await WizardLauncher.run(configPath: configPath)
 }
 
 /// Reads a passcode from standard input: the whole of a pipe, or one line typed without echo.

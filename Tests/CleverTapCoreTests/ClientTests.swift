@@ -116,7 +116,7 @@ import Testing
 
     @Test func timeoutThenSuccess() async throws {
         try await withSandbox(SandboxConfiguration(faults: [.timeout])) { sandbox in
-            let settings = clientConfiguration(sandbox, requestTimeout: .milliseconds(300))
+            let settings = clientConfiguration(sandbox, requestTimeout: .seconds(3))
             let result = try await CleverTapClient.withClient(settings) { await $0.upload([profileRecord("user-1")]) }
             #expect(result.isSuccess)
             #expect(result.attempts == 2)

@@ -86,6 +86,27 @@ import Testing
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)) == ["workspace.json", "workspace.json.bak"])
     }
 
+    @Test func updateSavesTheChangeOrNothing() throws {
+        let directory = try TemporaryDirectory()
+        let store = WorkspaceStore(path: directory.file("ws/workspace.json"))
+        let count = try store.update { workspace in
+            workspace = WorkspaceFixture.workspace
+            return workspace.destinations.count
+        }
+        #expect(count == 1)
+        #expect(try store.load() == WorkspaceFixture.workspace)
+        let before = try directory.bytes("ws/workspace.json")
+        struct Abandoned: Error {}
+        #expect(throws: Abandoned.self) {
+            try store.update { workspace in
+                workspace.destinations.removeAll()
+                throw Abandoned()
+            }
+        }
+        #expect(try directory.bytes("ws/workspace.json") == before)
+        #expect(try directory.mode("ws/workspace.json.lock") == 0o600)
+    }
+
     @Test func invalidWorkspaceIsNotSaved() throws {
         let directory = try TemporaryDirectory()
         try directory.write(WorkspaceFixture.text, to: "workspace.json")

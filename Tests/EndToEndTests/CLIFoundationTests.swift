@@ -234,6 +234,20 @@ import Testing
         #expect(leftovers.allSatisfy { !$0.contains(".tmp-") }, "temporary files left: \(leftovers)")
     }
 
+    /// Eight `setup` processes started together each add their own destination: the lock around
+    /// load-change-save means none is lost, whatever the interleaving.
+    @Test func parallelSetupsLoseNothing() throws {
+        let names = (1...8).map { "Destination \($0)" }
+        let script = names.map { name in
+            "\"$0\" setup --non-interactive --source-name Server --project-id 844-6K7-984Z --region eu1 --passcode-env P --destination-name '\(name)' &"
+        }.joined(separator: "\n") + "\nfail=0; for job in $(jobs -p); do wait $job || fail=1; done; exit $fail"
+        let result = try run(["-c", script, Self.binary], executable: "/bin/bash")
+        #expect(result.status == 0, "\(result.stderr)")
+        let workspace = try WorkspaceStore(path: defaultConfig).load(required: true)
+        #expect(Set(workspace.destinations.map(\.name)) == Set(names))
+        #expect(workspace.sources.count == 1)
+    }
+
     @Test func aNewerWorkspaceIsNeverRewritten() throws {
         try FileManager.default.createDirectory(atPath: home + "/.config/clevertap-actions", withIntermediateDirectories: true)
         let newer = #"{"version": 7, "sources": [], "destinations": [], "fromTheFuture": true}"#

@@ -3,13 +3,13 @@
 ///
 /// `parse` compiles the text once into a tree of conditions with pre-split field paths, so
 /// `matches` does no string parsing per event. Semantics are those of Segment's
-/// `@segment/destination-subscriptions` (see Sources/CleverTapCore/Triggers/README.md for the rules
-/// and where we differ), including its surprises, which `warnings` points out.
+/// `@segment/destination-subscriptions` (docs/triggers.md has the rules and where we differ),
+/// including its surprises, which `warnings` points out.
 public struct Trigger: Sendable, Hashable, CustomStringConvertible {
     /// The trigger as written, after parsing (single-condition parentheses removed).
     public let expression: TriggerExpression
     /// Things that evaluate differently from what a reader probably expects, in source order.
-    public let warnings: [TriggerWarning]
+    public var warnings: [TriggerWarning]
     let matcher: TriggerMatcher
 
     init(expression: TriggerExpression, warnings: [TriggerWarning]) {

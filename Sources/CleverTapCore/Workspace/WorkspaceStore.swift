@@ -112,6 +112,35 @@ public struct WorkspaceStore: Sendable {
         return workspace
     }
 
+    /// `path` + `.lock`: the advisory lock `update` holds while it reads, changes and writes.
+    public var lockPath: String { path + ".lock" }
+
+    /// Loads the workspace, lets `change` edit it, and saves the result, holding an exclusive
+    /// advisory lock (`flock` on `<file>.lock`) throughout, so two processes updating at once
+    /// (a wizard and a script, parallel CI jobs) cannot lose each other's changes.
+    ///
+    /// Throws `WorkspaceError` for the store's own failures, or whatever `change` throws (then
+    /// nothing is written).
+    public func update<T>(_ change: (inout Workspace) throws -> T) throws -> T {
+        let directory = FileIO.directory(of: path)
+        if case .failure(let reason) = FileIO.makeDirectories(directory, mode: 0o700) {
+            throw WorkspaceError.saveFailed(path: path, step: "creating the directory \(directory)", reason: reason.message)
+        }
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lock < 0 { throw WorkspaceError.saveFailed(path: path, step: "opening the lock file \(lockPath)", reason: FileIO.Failure.errno().message) }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            if posixErrno() != EINTR {
+                throw WorkspaceError.saveFailed(path: path, step: "locking \(lockPath)", reason: FileIO.Failure.errno().message)
+            }
+        }
+        defer { flock(lock, LOCK_UN) }
+        var workspace = try load()
+        let result = try change(&workspace)
+        try save(workspace)
+        return result
+    }
+
     /// Validates and atomically writes `workspace`, keeping the previous file as `.bak`.
     public func save(_ workspace: Workspace) throws(WorkspaceError) {
         let issues = validator.validate(workspace)

@@ -1,0 +1,37 @@
+import CleverTapCore
+import TerminalUI
+
+/// What a credential check found, in words a person can act on.
+public enum VerificationResult: Sendable, Hashable {
+    case accepted(String)
+    case rejected(String)
+}
+
+/// Everything that can happen to the wizard: input from the terminal and results of effects.
+public enum WizardMessage: Sendable, Hashable {
+    /// A key, a paste or a resize, decoded by TerminalUI.
+    case key(Key)
+    /// Time passed while something runs (drives the spinner).
+    case tick
+    /// The credential check finished.
+    case verified(VerificationResult)
+    /// The save finished: the path written, or why it failed.
+    case saved(path: String)
+    case saveFailed(String)
+}
+
+/// The credentials a check needs; the passcode stays a `Secret`.
+public struct CredentialCheckRequest: Sendable, Hashable {
+    public var projectID: String
+    public var passcode: Secret
+    public var endpoint: Endpoint
+}
+
+/// Work `update` asks for; the effect runner does it through CleverTapCore and answers with a
+/// message. Equatable so tests can assert on exactly what was requested.
+public enum WizardEffect: Sendable, Hashable {
+    case verifyCredentials(CredentialCheckRequest)
+    case save(Workspace)
+    /// The wizard is finished; the runner stops the loop.
+    case exit(WizardOutcome)
+}

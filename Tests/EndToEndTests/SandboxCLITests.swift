@@ -1,0 +1,256 @@
+import AsyncHTTPClient
+import CleverTapCore
+import Foundation
+import Testing
+
+/// The real binary as a new user meets it: the sandbox in a terminal (tmux), `setup
+/// --non-interactive` against it, `send-test`, then the stored profile read back over HTTP.
+@Suite(.serialized) final class SandboxCLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions").path
+    static let demoProject = "TEST-SBX-123-456Z"
+    static let demoPasscode = "sandbox-passcode"
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let home: String
+    var config: String { home + "/workspace.json" }
+
+    init() throws {
+        home = NSTemporaryDirectory() + "/clevertap-sandbox-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: home) }
+
+    func environment(_ extra: [String: String]) -> [String: String] {
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "CLEVERTAP_PASSCODE": Self.demoPasscode]
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
+    /// Runs the binary to completion.
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = environment(extra)
+        let out = home + "/.out-\(UUID().uuidString)", err = home + "/.err-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
+                   stderr: try String(contentsOfFile: err, encoding: .utf8))
+    }
+
+    /// A sandbox started as a child process; its first stdout line is the base URL.
+    final class SandboxProcess {
+        let process = Process()
+        let baseURL: String
+        let stderrPath: String
+
+        init(arguments: [String], environment: [String: String], stderrPath: String) throws {
+            self.stderrPath = stderrPath
+            process.executableURL = URL(fileURLWithPath: SandboxCLITests.binary)
+            process.arguments = ["sandbox"] + arguments
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+            try process.run()
+            var bytes = Data()
+            while !bytes.contains(UInt8(ascii: "\n")) {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                bytes.append(chunk)
+            }
+            baseURL = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        }
+
+        /// SIGTERM, then the exit status.
+        func stop() -> Int32 {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    func startSandbox(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws -> SandboxProcess {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
+        return try SandboxProcess(arguments: arguments, environment: environment(extra), stderrPath: home + "/sandbox.err")
+    }
+
+    func setup(endpoint: String, passcodeVariable: String = "CLEVERTAP_PASSCODE", environment extra: [String: String] = [:]) throws -> Run {
+        try run(["setup", "--non-interactive", "--config", config, "--source-name", "Website", "--source-type", "javascript",
+                 "--project-id", Self.demoProject, "--passcode-env", passcodeVariable, "--endpoint", endpoint, "--quick"],
+                environment: extra)
+    }
+
+    /// GET over real HTTP, as `curl` would.
+    func get(_ url: String) async throws -> (status: Int, body: JSONValue?) {
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        do {
+            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            try await http.shutdown()
+            return (Int(response.status.code), try? JSONParser.parse(String(buffer: body)))
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Polls the tmux pane (bounded) until `predicate` holds; returns the last capture.
+    func waitForPane(_ session: String, _ predicate: (String) -> Bool) async throws -> String {
+        var screen = ""
+        for _ in 0..<300 {
+            screen = try tmux(["capture-pane", "-p", "-t", session])
+            if predicate(screen) { return screen }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return screen
+    }
+
+    // MARK: The README's new-user sequence
+
+    @Test func newUserSequenceInATerminal() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
+        let session = "ctsbx-\(UUID().uuidString.prefix(8))"
+        let state = home + "/sandbox-state.json"
+        _ = try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "40",
+                      "env HOME=\(home) \(Self.binary) sandbox --state \(state); echo EXIT:$?; sleep 600"])
+        defer { _ = try? tmux(["kill-session", "-t", session]) }
+        let screen = try await waitForPane(session) { $0.contains("Press Ctrl-C to stop.") && $0.contains("\nhttp://127.0.0.1:") }
+        // In a terminal stdout and stderr interleave; the URL is the one line that is only a URL.
+        let urlLine = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("http://127.0.0.1:") && !$0.contains(" ") }
+        let baseURL = try #require(urlLine)
+
+        let setup = try setup(endpoint: baseURL)
+        #expect(setup.status == 0, "setup failed: \(setup.stderr)")
+
+        let identify = try run(["send-test", "identify", "--config", config])
+        #expect(identify.status == 0, "send-test failed: \(identify.stdout) \(identify.stderr)")
+        #expect(identify.stdout.contains("Answer: processed by CleverTap"))
+        #expect(identify.stdout.contains("X-CleverTap-Passcode: <redacted>"))
+        #expect(!(identify.stdout + identify.stderr).contains(Self.demoPasscode))
+
+        let profile = try await get(baseURL + "/sandbox/profiles/clevertap-actions-test-user")
+        #expect(profile.status == 200)
+        #expect(profile.body?["profileData"]?["email"] == "test.user@example.com")
+        let requests = try await get(baseURL + "/sandbox/requests")
+        #expect(requests.body?["requests"]?.arrayValue?.first?["headers"]?["X-CleverTap-Passcode"] == "<redacted>")
+
+        // Ctrl-C in the sandbox's terminal stops it cleanly, and the profile was kept in --state.
+        _ = try tmux(["send-keys", "-t", session, "C-c"])
+        let stopped = try await waitForPane(session) { $0.contains("EXIT:") }
+        #expect(stopped.contains("sandbox stopped"))
+        #expect(stopped.contains("EXIT:0"))
+        let saved = try JSONParser.parse(String(contentsOfFile: state, encoding: .utf8))
+        #expect(saved["profiles"]?.arrayValue?.first?["identity"] == "clevertap-actions-test-user")
+    }
+
+    @Test func deleteTestRemovesTheProfile() async throws {
+        let sandbox = try startSandbox()
+        defer { _ = sandbox.stop() }
+        #expect(try setup(endpoint: sandbox.baseURL).status == 0)
+        #expect(try run(["send-test", "identify", "--config", config]).status == 0)
+        let delete = try run(["send-test", "delete", "--config", config, "--json"])
+        #expect(delete.status == 0)
+        let report = try JSONParser.parse(delete.stdout)
+        #expect(report["outcome"] == "processed")
+        #expect(report["request"]?["body"] == ["identity": ["clevertap-actions-test-user"]])
+        #expect(try await get(sandbox.baseURL + "/sandbox/profiles/clevertap-actions-test-user").status == 404)
+        #expect(sandbox.stop() == 0, "SIGTERM stops the sandbox with status 0")
+    }
+
+    @Test func badPasscodeFailsWithAnActionableMessage() throws {
+        let sandbox = try startSandbox()
+        defer { _ = sandbox.stop() }
+        #expect(try setup(endpoint: sandbox.baseURL, passcodeVariable: "WRONG_PASSCODE",
+                          environment: ["WRONG_PASSCODE": "not-the-passcode"]).status == 0)
+        let result = try run(["send-test", "identify", "--config", config], environment: ["WRONG_PASSCODE": "not-the-passcode"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("Answer: NOT processed"))
+        #expect(result.stdout.contains("refused the credentials (HTTP 401: \"Invalid Credentials\")"))
+        #expect(!result.stdout.contains("not-the-passcode"))
+    }
+
+    @Test func scriptedServerErrorsExhaustTheRetries() throws {
+        let sandbox = try startSandbox(["--faults", "500,500,500"])
+        defer { _ = sandbox.stop() }
+        #expect(try setup(endpoint: sandbox.baseURL).status == 0)
+        let result = try run(["send-test", "identify", "--config", config])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("HTTP 500"))
+        #expect(result.stdout.contains("on all 3 attempt(s)"))
+    }
+
+    @Test func unmatchedEventFileIsExplainedAndNotSent() async throws {
+        let sandbox = try startSandbox()
+        defer { _ = sandbox.stop() }
+        #expect(try setup(endpoint: sandbox.baseURL).status == 0)
+        let eventPath = home + "/page.json"
+        try Data(#"{"type":"page","userId":"u1","name":"Home"}"#.utf8).write(to: URL(fileURLWithPath: eventPath))
+        let result = try run(["send-test", "identify", "--config", config, "--event", eventPath])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("No User Upload subscription"))
+        #expect(result.stdout.contains(#"trigger type = "identify" does not match"#))
+        #expect(try await get(sandbox.baseURL + "/sandbox/requests").body?["count"] == 0)
+    }
+
+    @Test func dryRunShowsTheRequestWithoutASandbox() throws {
+        #expect(try setup(endpoint: "http://127.0.0.1:9").status == 0)
+        let result = try run(["send-test", "identify", "--config", config, "--dry-run"], environment: ["CLEVERTAP_PASSCODE": ""])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("POST http://127.0.0.1:9/1/upload"))
+        #expect(result.stdout.contains("Dry run: not sent."))
+    }
+
+    @Test(arguments: [
+        (["--faults", "200"], Int32(2), "--faults"),
+        (["--project-id", "TEST-SBX-123-456Z"], 2, "go together"),
+        (["--project-id", "TEST-SBX-123-456Z", "--passcode-env", "NOT_SET_ANYWHERE"], 1, "NOT_SET_ANYWHERE"),
+        (["--failure-rate", "2"], 1, "Failure rate 2.0 is out of range"),
+    ])
+    func badSandboxOptionsAreRefused(arguments: [String], status: Int32, message: String) throws {
+        let result = try run(["sandbox"] + arguments)
+        #expect(result.status == status)
+        #expect(result.stderr.contains(message))
+        #expect(result.stdout.isEmpty, "no URL is printed when the sandbox does not start")
+    }
+
+    @Test func ownAccountFromTheEnvironment() throws {
+        let sandbox = try startSandbox(["--project-id", "abc-def-ghij", "--passcode-env", "MY_SANDBOX_PASSCODE"],
+                                       environment: ["MY_SANDBOX_PASSCODE": "my-own-passcode"])
+        defer { _ = sandbox.stop() }
+        let stderr = try String(contentsOfFile: sandbox.stderrPath, encoding: .utf8)
+        #expect(stderr.contains("ABC-DEF-GHIJ"))
+        #expect(!stderr.contains("my-own-passcode"))
+        #expect(sandbox.stop() == 0)
+    }
+}
