@@ -39,7 +39,8 @@ enum WizardLauncher {
         } catch {
             throw Console.fail("\(error)")
         }
-        let outcome = await WizardRunner.run(state, terminal: terminal, services: services)
+        let outcome = await WizardRunner.run(state, terminal: terminal,
+                                             handler: WizardEffectHandler(services: services, environment: environment))
         terminal.restore()
         switch outcome {
         case .saved(let path, let command):

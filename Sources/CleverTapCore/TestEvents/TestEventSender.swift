@@ -137,7 +137,8 @@ public struct SendTestReport: Sendable, Hashable {
         return lines.joined(separator: "\n")
     }
 
-    var answerDetail: String {
+    /// "HTTP 200, 1 attempt(s)": the last status and how many attempts it took.
+    public var answerDetail: String {
         guard let result else { return "no answer" }
         let status = result.requests.last?.httpStatus.map { "HTTP \($0)" } ?? "no HTTP answer"
         return "\(status), \(result.attempts) attempt(s)"
