@@ -119,7 +119,7 @@ enum PipelineFixtures {
         }
         let bad = pipeline.process(try JSONParser.parse(#"{"type":"identify","traits":{"idField":7}}"#))
         #expect(bad == [.failed(subscription: SubscriptionRef(subscription), reason: .mapping(
-            MappingError(MappingLocation([.key("identity")]), "@path: the directive inside gave number, expected a string path")))])
+            MappingError(JSONPath([.key("identity")]), "@path: the directive inside gave number, expected a string path")))])
     }
 
     @Test func segmentTriggersSelectEventsAndSurprisesAreWarned() throws {
