@@ -229,6 +229,8 @@ extension Wizard {
         case .ctrl("p"), .pageUp:
             editor.previousSample()
             return []
+        case .ctrl("o"):
+            return [.editSample(editor.samples.editableText)]
         case .ctrl("t"):
             if editor.trigger.mode == .builder {
                 editor.editTrigger { $0.switchToRaw() }
@@ -352,6 +354,7 @@ extension Wizard {
         "  k / a / x      Person Attributes key by key / add Key=value / remove",
         "  t              Convert Timestamps on or off",
         "  Ctrl-N/P, PgDn/PgUp  next / previous sample event",
+        "  Ctrl-O         edit the sample event in $EDITOR (VISUAL, EDITOR or vi)",
         "  Ctrl-S or F2   save (refused while a required field is unmapped)",
         "  Esc            close (asks before dropping changes)",
     ]

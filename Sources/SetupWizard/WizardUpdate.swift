@@ -41,6 +41,15 @@ public enum Wizard {
             state.saving = false
             state.saveError = reason
             return []
+        case .sampleEdited(let text):
+            guard var editor = state.customized.editor else { return [] }
+            let accepted = editor.acceptEditedSample(text)
+            state.customized.editor = editor
+            state.customized.message = accepted ? ("The edited sample is in use.", false) : nil
+            return []
+        case .sampleEditFailed(let reason):
+            state.customized.message = (reason, true)
+            return []
         case .testSendFinished(let summary):
             guard state.testSend?.isRunning == true else { return [] }
             state.testSend?.summary = summary

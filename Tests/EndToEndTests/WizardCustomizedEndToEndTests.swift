@@ -118,6 +118,44 @@ import Testing
         try tmux.waitFor("EXIT:0")
     }
 
+    @Test func ctrlOEditsTheSampleInEditorWithTheTerminalRestoredAroundIt() throws {
+        // The "editor" records the terminal modes it was given, then edits the file as vi would.
+        let sttyFile = NSTemporaryDirectory() + "editor-stty-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: sttyFile) }
+        let tmux = try WizardTmux(extraEnvironment: [
+            "VISUAL": "", "EDITOR": "stty -a > \(WizardTmux.quoted(sttyFile)); sed -i s/clevertap-actions-test-user/edited-by-sed/",
+        ])
+        try tmux.waitFor("Step 1 of 4: Source")
+        try tmux.type("Website")
+        try tmux.keys("Enter")
+        try tmux.waitFor("shown once")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Step 2 of 4: Credentials")
+        try tmux.paste("https://in1.dashboard.clevertap.com/844-6K7-984Z/main")
+        try tmux.keys("Tab", "Tab")
+        try tmux.type(Self.passcode)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Step 3 of 4: Setup mode")
+        try tmux.keys("Down", "Enter")
+        try tmux.waitFor("Subscriptions (Customized Setup)")
+        try tmux.keys("u", "Enter")
+        try tmux.waitFor("Added \"User Upload\"")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Sample event 1/3")
+        try tmux.keys("C-o")
+        // Back in the wizard, redrawn, with the edited sample in use.
+        let back = try tmux.waitFor("Sample event 4/4: Edited sample")
+        #expect(back.contains("The edited sample is in use."))
+        let modes = try String(contentsOfFile: sttyFile, encoding: .utf8)
+        let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        #expect(words.contains("icanon") && words.contains("echo"), "the editor got a cooked terminal: \(modes)")
+        try tmux.keys("Escape", "C-c")
+        try tmux.waitFor("Quit without saving?")
+        try tmux.keys("y")
+        try tmux.waitFor("EXIT:0")
+        #expect(try tmux.sttyWords().isSuperset(of: ["icanon", "echo"]))
+    }
+
     static func get(_ url: String) async throws -> (status: Int, body: JSONValue?) {
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         do {

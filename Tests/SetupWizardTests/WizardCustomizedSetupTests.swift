@@ -188,6 +188,37 @@ import TerminalUI
         #expect(driver.state.overlay == nil)
     }
 
+    @Test func ctrlOHandsTheSampleToTheEditorAndTakesTheEditBack() throws {
+        var driver = Self.inEditor()
+        let text = try #require(driver.state.customized.editor?.samples.editableText)
+        driver.press(.ctrl("o"))
+        #expect(driver.effects.last == .editSample(text))
+        driver.send(.sampleEdited(#"{"type": "identify", "userId": "edited-7", "traits": {"plan": "trial"}}"#))
+        #expect(driver.text.contains("Edited sample"))
+        #expect(driver.state.customized.editor?.preview.record?["identity"] == "edited-7")
+        driver.send(.sampleEdited("{ not json"))
+        #expect(driver.state.customized.editor?.samples.editError != nil)
+        #expect(driver.text.contains("Edited sample"), "a bad edit keeps the previous sample")
+        #expect(driver.state.customized.editor?.preview.record?["identity"] == "edited-7")
+        driver.send(.sampleEditFailed("The editor \"false\" exited with status 1; the sample was not changed."))
+        #expect(driver.text.contains("exited with status 1"))
+    }
+
+    @Test func theEffectHandlerRunsTheEditorOnTheSample() async throws {
+        // A real editor command: sed rewrites the file in place, as an editor would.
+        let handler = WizardEffectHandler(services: WizardServices(save: { _ in "" }, verify: { _ in .rejected("") }),
+                                          environment: ["EDITOR": "sed -i s/u-1/u-2/"])
+        let answer = await handler.perform(.editSample(#"{"userId": "u-1"}"#))
+        #expect(answer == .sampleEdited(#"{"userId": "u-2"}"#))
+        let failing = WizardEffectHandler(services: WizardServices(save: { _ in "" }, verify: { _ in .rejected("") }),
+                                          environment: ["EDITOR": "false"])
+        guard case .sampleEditFailed(let reason)? = await failing.perform(.editSample("{}")) else {
+            Issue.record("expected the editor's failure")
+            return
+        }
+        #expect(reason.contains("exited with status 1"))
+    }
+
     @Test func closingWithChangesAsksFirst() throws {
         var driver = Self.inEditor()
         try Self.focusField("ts", &driver)
