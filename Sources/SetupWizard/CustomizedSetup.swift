@@ -9,6 +9,8 @@ struct LinePrompt: Sendable, Hashable {
         case rename(id: String)
         case fieldValue(key: String)
         case addAttribute
+        /// A builder condition: a new one, or a replacement for the one at `index`.
+        case condition(index: Int?)
     }
 
     var purpose: Purpose
@@ -150,6 +152,23 @@ extension Wizard {
                     try mapping.setInput(text, for: fieldKey)
                 }
                 custom.message = nil
+            case .condition(let index):
+                switch TriggerBuilder.parse(text) {
+                case .success(let parsed) where parsed.conditions.count == 1:
+                    let condition = parsed.conditions[0]
+                    if let index {
+                        custom.editor?.editTrigger { $0.replaceCondition(at: index, with: condition) }
+                    } else {
+                        custom.editor?.editTrigger { $0.addCondition(condition) }
+                    }
+                case .success:
+                    custom.message = ("One condition at a time, e.g. traits.plan = \"pro\"; j joins them by all/any.", true)
+                    return []
+                case .failure(let rejection):
+                    custom.message = ("\(rejection)", true)
+                    return []
+                }
+                custom.message = nil
             case .addAttribute:
                 guard let equals = text.firstIndex(of: "=") else {
                     custom.message = ("Write the attribute as Key=value, e.g. Email=$.traits.email.", true)
@@ -258,6 +277,16 @@ extension Wizard {
             case .down: editor.editTrigger { $0.moveFocus(by: 1) }
             case .character("j"):
                 editor.editTrigger { $0.setJoin($0.builder.join == .all ? .any : .all) }
+            case .character("a"):
+                custom.prompt = LinePrompt(purpose: .condition(index: nil), label: "Condition (field op value):",
+                                           input: TextInput(#"event = """#))
+            case .enter:
+                let conditions = editor.trigger.builder.conditions
+                let index = editor.trigger.focusedCondition
+                if conditions.indices.contains(index) {
+                    custom.prompt = LinePrompt(purpose: .condition(index: index), label: "Condition (field op value):",
+                                               input: TextInput(conditions[index].text))
+                }
             case .character("x"), .delete:
                 editor.editTrigger { $0.removeCondition(at: $0.focusedCondition) }
             default: break
@@ -335,7 +364,7 @@ extension Wizard {
         }
         switch (editor.focus, editor.trigger.mode) {
         case (.mapping, _): return "Enter type · s suggest · k/a/x keys · t ts · Tab · ^T raw · ^S save · ? help"
-        case (.trigger, .builder): return "↑↓ row · j all/any · x remove · Tab · ^T raw · ^N/^P sample · ^S save · ?"
+        case (.trigger, .builder): return "↑↓ · a add · Enter edit · x remove · j all/any · Tab · ^T raw · ^S save · ?"
         case (.trigger, .raw): return "Tab mapping · ^T builder · ^N/^P sample · ^S save · Esc close · F1 help"
         }
     }
@@ -348,7 +377,9 @@ extension Wizard {
         "      n, Tab     next step (Review);  Esc  back to Setup mode",
         "Editor: Tab      switch between the trigger and the mapping",
         "  Ctrl-T         trigger: builder <-> raw text (full trigger language)",
-        "  ↑↓ j x         builder: choose a condition, all/any, remove it",
+        "  ↑↓ a Enter x   builder: choose, add, edit, remove a condition",
+        "  j              builder: ALL or ANY of the conditions",
+        "                 e.g. traits.plan != \"free\", properties.total > 100",
         "  ↑↓ Enter       mapping: choose a field, type $path, {{template}} or text",
         "  s              apply the next suggestion from the sample event",
         "  k / a / x      Person Attributes key by key / add Key=value / remove",

@@ -231,3 +231,31 @@ import TerminalUI
         #expect(driver.state.customized.list.subscriptions.first?.convertTimestamps == true)
     }
 }
+
+@Suite struct WizardTriggerBuilderKeysTests {
+    @Test func addEditJoinAndRemoveConditionsInTheBuilder() throws {
+        var driver = WizardCustomizedSetupTests.inEditor()
+        #expect(driver.state.customized.editor?.trigger.mode == .builder)
+        driver.press(.character("a"))
+        #expect(driver.text.contains("Condition (field op value): event = \"\""))
+        driver.press(.ctrl("u"))
+        driver.type("traits.plan = \"trial\"")
+        driver.press(.enter)
+        #expect(driver.state.customized.editor?.trigger.text == #"type = "identify" and traits.plan = "trial""#)
+        #expect(driver.text.contains("trait plan is \"trial\""))
+        driver.press(.character("j"))
+        #expect(driver.state.customized.editor?.trigger.text == #"type = "identify" or traits.plan = "trial""#)
+        driver.press(.enter, .ctrl("u"))
+        driver.type("traits.plan = \"pro\"")
+        driver.press(.enter)
+        #expect(driver.state.customized.editor?.trigger.text == #"type = "identify" or traits.plan = "pro""#)
+        driver.press(.character("a"), .ctrl("u"))
+        driver.type("type = \"track\" and event = \"x\"")
+        driver.press(.enter)
+        #expect(driver.text.contains("One condition at a time"))
+        driver.press(.escape)
+        driver.press(.character("x"))
+        #expect(driver.state.customized.editor?.trigger.text == #"type = "identify""#)
+        WizardCustomizedSetupTests.expectFooterFits(driver)
+    }
+}
