@@ -37,6 +37,11 @@ public struct PlainRunResult: Sendable, Hashable {
     public var outcome: WizardOutcome
     /// Input ended before the wizard finished; nothing unsaved was written.
     public var endedByEndOfInput: Bool
+
+    public init(outcome: WizardOutcome, endedByEndOfInput: Bool) {
+        self.outcome = outcome
+        self.endedByEndOfInput = endedByEndOfInput
+    }
 }
 
 /// The wizard as numbered line prompts on a line reader and a text writer: the same `WizardState`,
@@ -64,10 +69,7 @@ public enum PlainRunner {
             let secret = prompt.input == .text(secret: true)
             guard let line = input.readLine(secret: secret) else {
                 output("\n")
-                if state.phase == .saved, let path = state.savedPath {
-                    return PlainRunResult(outcome: .saved(path: path, command: state.savedCommand ?? ""), endedByEndOfInput: false)
-                }
-                return PlainRunResult(outcome: .quitWithoutSaving, endedByEndOfInput: true)
+                return endOfInput(state)
             }
             if !input.isTerminal { output((secret ? (line.isEmpty ? "" : "(not shown)") : line) + "\n") }
             switch PlainInput.translate(line, prompt: prompt, state: state) {
@@ -83,6 +85,16 @@ public enum PlainRunner {
                 }
             }
         }
+    }
+
+    /// Input ended: finished after a save, or on the menu with nothing unsaved (a script that
+    /// opened the menu, sent a test and stopped); anywhere else the setup was cut short.
+    static func endOfInput(_ state: WizardState) -> PlainRunResult {
+        if state.phase == .saved, let path = state.savedPath {
+            return PlainRunResult(outcome: .saved(path: path, command: state.savedCommand ?? ""), endedByEndOfInput: false)
+        }
+        let finished = state.phase == .menu && state.overlay == nil && !state.hasUnsavedChanges
+        return PlainRunResult(outcome: .quitWithoutSaving, endedByEndOfInput: !finished)
     }
 
     /// Feeds `messages` to `update`, running each effect to completion and feeding its answer back
