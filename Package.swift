@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "CleverTapCore", "TerminalUI"]),
+        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "CleverTapCore", "TerminalUI", "Sandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "CleverTapCore", "Sandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

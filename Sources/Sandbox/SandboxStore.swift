@@ -278,13 +278,35 @@ actor SandboxStore {
         }
     }
 
+    /// The state is written next to `path` (temporary file, then rename), so its directory must
+    /// exist and be writable.
+    private static func checkWritable(path: String) throws(SandboxConfigurationError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .stateFileUnwritable(path: path, detail: "the directory \(directory) does not exist")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw .stateFileUnwritable(path: path, detail: "the directory \(directory) is not writable")
+        }
+    }
+
     private static func load(path: String) throws(SandboxConfigurationError)
         -> (profiles: [SandboxProfile], events: [JSONValue], objectIDSequence: Int)
     {
-        guard FileManager.default.fileExists(atPath: path) else { return ([], [], 0) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .stateFileUnreadable(path: path, detail: "permission denied or not a file")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // A new file: make sure it can be written now, rather than losing every upload later.
+            try checkWritable(path: path)
+            return ([], [], 0)
         }
+        if isDirectory.boolValue {
+            throw .stateFileUnreadable(path: path, detail: "it is a directory; give a file path, e.g. \(path)/sandbox-state.json")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .stateFileUnreadable(path: path, detail: "permission denied")
+        }
+        try checkWritable(path: path)
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: data) } catch {
             let (line, column) = error.lineAndColumn(in: data)

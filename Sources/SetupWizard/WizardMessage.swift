@@ -18,6 +18,8 @@ public enum WizardMessage: Sendable, Hashable {
     /// The save finished: the path written, or why it failed.
     case saved(path: String)
     case saveFailed(String)
+    /// A test send finished (or could not be made): request and interpreted answer.
+    case testSendFinished(TestSendSummary)
 }
 
 /// The credentials a check needs; the passcode stays a `Secret`.
@@ -32,6 +34,8 @@ public struct CredentialCheckRequest: Sendable, Hashable {
 public enum WizardEffect: Sendable, Hashable {
     case verifyCredentials(CredentialCheckRequest)
     case save(Workspace)
+    /// Send a test event through a saved destination (its endpoint or a local sandbox).
+    case sendTest(TestSendRequest)
     /// The wizard is finished; the runner stops the loop.
     case exit(WizardOutcome)
 }

@@ -39,7 +39,13 @@ final class Inbox: @unchecked Sendable {
 
 /// The Elm loop: read keys, `update`, run effects, draw `view`, until an `.exit` effect.
 public enum WizardRunner {
-    public static func run(_ initial: WizardState, terminal: Terminal, services: WizardServices) async -> WizardOutcome {
+    public static func run(_ initial: WizardState, terminal: Terminal, handler: WizardEffectHandler) async -> WizardOutcome {
+        let outcome = await loop(initial, terminal: terminal, handler: handler)
+        await handler.shutdown()
+        return outcome
+    }
+
+    private static func loop(_ initial: WizardState, terminal: Terminal, handler: WizardEffectHandler) async -> WizardOutcome {
         var state = initial
         let inbox = Inbox()
         terminal.draw(Wizard.view(state, size: terminal.size))
@@ -51,19 +57,9 @@ public enum WizardRunner {
             if state.isBusy { messages.append(.tick) }
             for message in messages {
                 for effect in Wizard.update(&state, message) {
-                    switch effect {
-                    case .exit(let outcome):
-                        return outcome
-                    case .verifyCredentials(let request):
-                        Task { inbox.post(.verified(await services.verify(request))) }
-                    case .save(let workspace):
-                        Task {
-                            do {
-                                inbox.post(.saved(path: try await services.save(workspace)))
-                            } catch {
-                                inbox.post(.saveFailed(String(describing: error)))
-                            }
-                        }
+                    if case .exit(let outcome) = effect { return outcome }
+                    Task {
+                        if let answer = await handler.perform(effect) { inbox.post(answer) }
                     }
                 }
             }

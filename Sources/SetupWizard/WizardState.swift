@@ -25,6 +25,8 @@ public enum WizardPhase: Sendable, Hashable {
     case step(WizardStep)
     /// Saved: the path and the equivalent command line are shown.
     case saved
+    /// A test send from the menu: spinner, then the request and the answer.
+    case testSend
 }
 
 /// A modal layer over the current screen.
@@ -157,6 +159,12 @@ public struct WizardState: Sendable, Hashable {
     public var overlay: WizardOverlay?
     /// Menu: selected row.
     public var menuSelection = 0
+    /// Menu: the destination test sends go through (the last one highlighted).
+    public var testDestinationIndex = 0
+    /// Menu: "Send to the local sandbox" is ticked.
+    public var testToLocalSandbox = false
+    /// The test send being made or shown.
+    public var testSend: TestSendState?
     /// The destination being edited (nil: a new one).
     public var editingDestinationID: String?
     /// Steps the user has passed with Next, so Review can point at unvisited ones.
@@ -189,7 +197,7 @@ public struct WizardState: Sendable, Hashable {
     }
 
     /// True while an effect is running and the spinner should turn.
-    public var isBusy: Bool { saving || credentials.verification == .running }
+    public var isBusy: Bool { saving || credentials.verification == .running || testSend?.isRunning == true }
 
     /// The source the destination will be connected to, if one is chosen or created.
     public var chosenSource: Source? {

@@ -41,6 +41,11 @@ public enum Wizard {
             state.saving = false
             state.saveError = reason
             return []
+        case .testSendFinished(let summary):
+            guard state.testSend?.isRunning == true else { return [] }
+            state.testSend?.summary = summary
+            state.testSend?.scroll = 0
+            return []
         case .key(let key):
             return handle(key, &state)
         }
@@ -85,6 +90,7 @@ public enum Wizard {
         switch state.phase {
         case .menu: return handleMenu(key, &state)
         case .saved: return handleSaved(key, &state)
+        case .testSend: return handleTestSend(key, &state)
         case .step(let step):
             if key == .backTab || (key == .escape && state.credentials.pendingProjectID == nil) {
                 if step == .source && state.source.creating && state.source.focus != .list && !state.workspace.sources.isEmpty {
@@ -148,36 +154,111 @@ public enum Wizard {
 
     // MARK: - Menu
 
-    /// Menu rows: one per destination, then "Add a destination", then "Quit".
+    /// One row of the destination menu.
+    public enum MenuEntry: Sendable, Hashable {
+        case edit(destinationIndex: Int)
+        case addDestination
+        case sendTest(TestEventKind)
+        case toggleLocalSandbox
+        case quit
+    }
+
+    /// Menu rows: one per destination, "Add a destination", the test sends (when there is a
+    /// destination to send through), then "Quit".
+    public static func menuEntries(_ state: WizardState) -> [MenuEntry] {
+        var entries = state.workspace.destinations.indices.map { MenuEntry.edit(destinationIndex: $0) }
+        entries.append(.addDestination)
+        if !state.workspace.destinations.isEmpty {
+            entries += [.sendTest(.identify), .sendTest(.delete), .toggleLocalSandbox]
+        }
+        entries.append(.quit)
+        return entries
+    }
+
+    /// The menu rows as text.
     public static func menuItems(_ state: WizardState) -> [String] {
-        state.workspace.destinations.map { destination in
-            let place: String
-            switch destination.endpoint {
-            case .region(let region): place = region.displayName
-            case .custom(let url): place = url
+        let destinations = state.workspace.destinations
+        let testIndex = min(state.testDestinationIndex, max(0, destinations.count - 1))
+        return menuEntries(state).map { entry in
+            switch entry {
+            case .edit(let index):
+                let destination = destinations[index]
+                let place: String
+                switch destination.endpoint {
+                case .region(let region): place = region.displayName
+                case .custom(let url): place = url
+                }
+                let count = destination.subscriptions.count
+                return "Edit \(destination.name): \(destination.projectID), \(place), \(count) subscription\(count == 1 ? "" : "s")"
+            case .addDestination:
+                return "Add a destination"
+            case .sendTest(let kind):
+                // With several destinations, say which one the test goes through.
+                let through = destinations.count > 1 ? " via \(destinations[testIndex].name)" : ""
+                return "Send test \(kind.displayName)\(through)"
+            case .toggleLocalSandbox:
+                return "[\(state.testToLocalSandbox ? "x" : " ")] Send to the local sandbox (in-process, offline)"
+            case .quit:
+                return "Quit"
             }
-            let count = destination.subscriptions.count
-            return "Edit \(destination.name): \(destination.projectID), \(place), \(count) subscription\(count == 1 ? "" : "s")"
-        } + ["Add a destination", "Quit"]
+        }
     }
 
     private static func handleMenu(_ key: Key, _ state: inout WizardState) -> [WizardEffect] {
-        let count = menuItems(state).count
+        let entries = menuEntries(state)
+        let count = entries.count
         switch key {
         case .up: state.menuSelection = max(0, state.menuSelection - 1)
         case .down, .tab: state.menuSelection = min(count - 1, state.menuSelection + 1)
         case .home: state.menuSelection = 0
         case .end: state.menuSelection = count - 1
         case .escape: return requestQuit(&state)
-        case .enter:
-            let destinations = state.workspace.destinations
-            if state.menuSelection < destinations.count {
-                startEditing(destinations[state.menuSelection], &state)
-            } else if state.menuSelection == destinations.count {
-                startNewDestination(&state)
-            } else {
-                return requestQuit(&state)
+        case .enter, .character(" "):
+            let entry = entries[min(state.menuSelection, count - 1)]
+            if key == .character(" ") && entry != .toggleLocalSandbox { return [] }
+            switch entry {
+            case .edit(let index): startEditing(state.workspace.destinations[index], &state)
+            case .addDestination: startNewDestination(&state)
+            case .sendTest(let kind): return startTestSend(kind, &state)
+            case .toggleLocalSandbox: state.testToLocalSandbox.toggle()
+            case .quit: return requestQuit(&state)
             }
+        default: break
+        }
+        if case .edit(let index)? = entries.indices.contains(state.menuSelection) ? entries[state.menuSelection] : nil {
+            state.testDestinationIndex = index
+        }
+        return []
+    }
+
+    /// Starts a test send through the destination last highlighted in the menu.
+    static func startTestSend(_ kind: TestEventKind, _ state: inout WizardState) -> [WizardEffect] {
+        let destinations = state.workspace.destinations
+        guard !destinations.isEmpty else { return [] }
+        let destination = destinations[min(state.testDestinationIndex, destinations.count - 1)]
+        let request = TestSendRequest(destination: destination, kind: kind,
+                                      target: state.testToLocalSandbox ? .localSandbox : .configured)
+        state.testSend = TestSendState(request: request)
+        state.phase = .testSend
+        return [.sendTest(request)]
+    }
+
+    // MARK: - Test send
+
+    private static func handleTestSend(_ key: Key, _ state: inout WizardState) -> [WizardEffect] {
+        guard let test = state.testSend, !test.isRunning else { return [] }  // the spinner turns; keys wait
+        let maxScroll = testSendMaxScroll(state)
+        switch key {
+        case .up: state.testSend?.scroll = max(0, test.scroll - 1)
+        case .down: state.testSend?.scroll = min(maxScroll, test.scroll + 1)
+        case .pageUp: state.testSend?.scroll = max(0, test.scroll - 10)
+        case .pageDown: state.testSend?.scroll = min(maxScroll, test.scroll + 10)
+        case .home: state.testSend?.scroll = 0
+        case .character("r"):
+            state.testSend = TestSendState(request: test.request)
+            return [.sendTest(test.request)]
+        case .enter, .escape, .character("m"):
+            state.phase = .menu
         default: break
         }
         return []

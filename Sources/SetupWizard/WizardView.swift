@@ -22,6 +22,7 @@ extension Wizard {
             case .review: canvas.reviewStep(state)
             }
         case .saved: canvas.saved(state)
+        case .testSend: canvas.testSend(state)
         }
         canvas.footer(footerKeys(state))
         switch state.overlay {
@@ -38,8 +39,12 @@ extension Wizard {
         let quit = isEditingText(state) ? "Ctrl-C quit" : "q quit"
         let help = isEditingText(state) ? "F1 help" : "? help"
         switch state.phase {
-        case .menu: return "↑↓ choose · Enter open · \(help) · \(quit)"
+        case .menu: return "↑↓ choose · Enter open · Space tick · \(help) · \(quit)"
         case .saved: return "Enter finish · m menu · \(quit)"
+        case .testSend:
+            return state.testSend?.isRunning == false
+                ? "↑↓ PgUp/PgDn scroll · r send again · Enter menu · \(help) · \(quit)"
+                : "sending… · Ctrl-C quit"
         case .step(.source):
             return state.source.creating
                 ? "Tab/↑↓ move · Enter create/next · Esc back · \(help) · \(quit)"
@@ -392,7 +397,8 @@ struct Canvas {
             "Tab, ↓  /  ↑     next / previous field; ↑↓ move in lists",
             "Esc, Shift-Tab   back one step (what you entered is kept)",
             "1-4              jump to a step you have reached (outside text fields)",
-            "Space            toggle a preset (Customized Setup)",
+            "Space            toggle a preset / the local sandbox (menu)",
+            "r                send the test again (test result)",
             "Ctrl-R           show or hide the passcode",
             "Ctrl-A/E/K/U/W   start / end / kill to end / kill to start / kill word",
             "Paste            a dashboard URL fills the region and Project ID",

@@ -47,7 +47,8 @@ enum WizardLauncher {
         } catch {
             throw Console.fail("\(error)")
         }
-        let outcome = await WizardRunner.run(state, terminal: terminal, services: services)
+        let outcome = await WizardRunner.run(state, terminal: terminal,
+                                             handler: WizardEffectHandler(services: services, environment: environment))
         terminal.restore()
         try report(outcome)
     }

@@ -428,7 +428,7 @@ import TerminalUI
         var driver = WizardDriver(workspace: .sample)
         driver.press(.down, .enter, .escape)
         #expect(driver.state.phase == .menu)
-        driver.press(.down, .enter)
+        driver.press(.end, .enter)
         #expect(driver.effects == [.exit(.quitWithoutSaving)])
     }
 }

@@ -1,0 +1,69 @@
+import CleverTapCore
+import TerminalUI
+
+extension Wizard {
+    /// Width the result lines are wrapped to: the minimum terminal less the margins, so the
+    /// scroll range does not depend on the terminal's size.
+    static let testSendTextWidth = minimumSize.columns - 4
+
+    /// The finished test send as styled lines: the answer first (what the user came for), then
+    /// the request with the passcode redacted.
+    static func testSendLines(_ summary: TestSendSummary) -> [(text: String, style: Style)] {
+        var lines: [(text: String, style: Style)] = []
+        func add(_ text: String, _ style: Style = .normal, indent: String = "") {
+            for line in Screen.wrap(text, width: testSendTextWidth - indent.count) { lines.append((indent + line, style)) }
+        }
+        let (headline, details) = summary.answerLines
+        add(headline, Style(summary.isProcessed ? .success : .error, bold: true))
+        for detail in details { add(detail, Style(.error), indent: "  ") }
+        if let subscription = summary.subscription { add("Subscription: \(subscription)", Style(.subtle)) }
+        for note in summary.notes { add(note, Style(.subtle)) }
+        if let request = summary.request {
+            lines.append(("", .normal))
+            lines.append(("Request", Style(.title, bold: true)))
+            add("\(request.method) \(request.url)", Style(.accent))
+            for header in request.headers { add("\(header.name): \(header.value)", .normal, indent: "  ") }
+            lines.append(("", .normal))
+            for line in request.prettyBody.split(separator: "\n", omittingEmptySubsequences: false) {
+                add(String(line), .normal, indent: "  ")
+            }
+        }
+        return lines
+    }
+
+    /// The largest useful scroll offset for the current result.
+    static func testSendMaxScroll(_ state: WizardState) -> Int {
+        guard let summary = state.testSend?.summary else { return 0 }
+        return max(0, testSendLines(summary).count - 1)
+    }
+}
+
+extension Canvas {
+    mutating func testSend(_ state: WizardState) {
+        guard let test = state.testSend else { return }
+        let request = test.request
+        screen.write("Test \(request.kind.displayName) through \(request.destination.name)", column: left, row: 3,
+                     style: Style(.title, bold: true), maxWidth: width - 2 * left)
+        let target = request.target == .localSandbox
+            ? "To the local sandbox (started in this process)"
+            : "To \(request.destination.endpoint.baseURL), Project ID \(request.destination.projectID)"
+        screen.write(target, column: left, row: 4, style: Style(.subtle), maxWidth: width - 2 * left)
+        screen.cursor = nil
+        guard let summary = test.summary else {
+            let frame = Wizard.spinnerFrames[state.spinnerFrame % Wizard.spinnerFrames.count]
+            screen.write("\(frame) Sending the sample \(request.kind.displayName) event…", column: left, row: bodyTop, style: Style(.accent))
+            return
+        }
+        let lines = Wizard.testSendLines(summary)
+        let top = bodyTop - 1
+        let visible = height - 2 - top
+        let scroll = min(test.scroll, max(0, lines.count - visible))
+        for (offset, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
+            screen.write(line.text, column: left, row: top + offset, style: line.style, maxWidth: width - 2 * left)
+        }
+        if scroll + visible < lines.count {
+            let more = "↓ \(lines.count - scroll - visible) more lines"
+            screen.write(more, column: width - left - DisplayWidth.of(more), row: height - 2, style: Style(.subtle))
+        }
+    }
+}

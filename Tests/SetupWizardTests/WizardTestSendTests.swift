@@ -1,0 +1,186 @@
+import CleverTapCore
+import Sandbox
+import SetupWizard
+import Testing
+import TerminalUI
+
+/// The menu's test sends: the effect asked for, the spinner, the result screen, and the real
+/// effect handler against an in-process sandbox.
+@Suite struct WizardTestSendTests {
+    /// Rows of `Workspace.sample`'s menu: Edit, Add, Send identify, Send delete, sandbox, Quit.
+    static let identifyRow = 2, deleteRow = 3, sandboxRow = 4
+
+    static func moveTo(_ row: Int, _ driver: inout WizardDriver) {
+        driver.press(.home)
+        for _ in 0..<row { driver.press(.down) }
+    }
+
+    static let sampleRequest = CleverTapRequestPreview(
+        url: "https://us1.api.clevertap.com/1/upload",
+        headers: [.init(name: "X-CleverTap-Account-Id", value: "W9R-486-4W5Z"),
+                  .init(name: "X-CleverTap-Passcode", value: Redactor.mask),
+                  .init(name: "Content-Type", value: "application/json; charset=utf-8")],
+        body: ["d": [["identity": "clevertap-actions-test-user", "type": "profile", "ts": 1_700_000_000,
+                      "profileData": ["Name": "Test User"]]]])
+
+    @Test func theMenuOffersTheTestSendsAndTheSandboxChoice() {
+        let driver = WizardDriver(workspace: .sample)
+        let text = driver.text
+        #expect(text.contains("Send test identify"))
+        #expect(text.contains("Send test delete"))
+        #expect(text.contains("[ ] Send to the local sandbox"))
+        #expect(Wizard.menuEntries(driver.state)[Self.identifyRow] == .sendTest(.identify))
+    }
+
+    @Test func anEmptyWorkspaceHasNoTestSends() {
+        var state = WizardState(workspace: Workspace(), configPath: "/tmp/w.json", identifiers: WizardDriver.identifiers)
+        state.phase = .menu
+        #expect(!Wizard.menuEntries(state).contains(.sendTest(.identify)))
+    }
+
+    @Test(arguments: [(TestEventKind.identify, false), (.delete, false), (.identify, true), (.delete, true)])
+    func choosingATestSendAsksForItAndShowsASpinner(kind: TestEventKind, sandbox: Bool) throws {
+        var driver = WizardDriver(workspace: .sample)
+        if sandbox {
+            Self.moveTo(Self.sandboxRow, &driver)
+            driver.press(.character(" "))
+            #expect(driver.text.contains("[x] Send to the local sandbox"))
+        }
+        Self.moveTo(kind == .identify ? Self.identifyRow : Self.deleteRow, &driver)
+        driver.press(.enter)
+        let expected = TestSendRequest(destination: Workspace.sample.destinations[0], kind: kind,
+                                       target: sandbox ? .localSandbox : .configured)
+        #expect(driver.effects == [.sendTest(expected)])
+        #expect(driver.state.phase == .testSend)
+        #expect(driver.state.isBusy)
+        #expect(driver.text.contains("Sending the sample \(kind.displayName) event…"))
+        #expect(driver.text.contains(sandbox ? "To the local sandbox" : "To https://us1.api.clevertap.com"))
+        let frame = driver.state.spinnerFrame
+        driver.send(.tick)
+        #expect(driver.state.spinnerFrame == frame + 1)
+        driver.press(.enter)  // keys wait while sending
+        #expect(driver.state.phase == .testSend)
+    }
+
+    @Test func aProcessedAnswerShowsTheRequestWithTheRedactedPasscode() {
+        var driver = WizardDriver(workspace: .sample)
+        Self.moveTo(Self.identifyRow, &driver)
+        driver.press(.enter)
+        driver.send(.testSendFinished(TestSendSummary(
+            kind: .identify, destinationName: "CleverTap (Actions)", target: .configured, request: Self.sampleRequest,
+            answer: .processed("HTTP 200, 1 attempt(s)"), subscription: "Identify Calls")))
+        #expect(!driver.state.isBusy)
+        let text = driver.text
+        #expect(text.contains("✓ Processed (HTTP 200, 1 attempt(s))"))
+        #expect(text.contains("POST https://us1.api.clevertap.com/1/upload"))
+        #expect(text.contains("X-CleverTap-Passcode: \(Redactor.mask)"))
+        #expect(!text.contains("oldpasscode123"))
+        #expect(text.contains("\"identity\": \"clevertap-actions-test-user\""))
+        #expect(text.contains("r send again"))
+        driver.press(.enter)
+        #expect(driver.state.phase == .menu)
+    }
+
+    @Test func sendAgainAsksForTheSameRequest() {
+        var driver = WizardDriver(workspace: .sample)
+        Self.moveTo(Self.deleteRow, &driver)
+        driver.press(.enter)
+        driver.send(.testSendFinished(TestSendSummary(kind: .delete, destinationName: "d", target: .configured, request: nil,
+                                                      answer: .transportError("connection refused"))))
+        driver.press(.character("r"))
+        #expect(driver.effects.count == 2)
+        #expect(driver.effects[0] == driver.effects[1])
+        #expect(driver.state.testSend?.isRunning == true)
+    }
+
+    @Test(arguments: [
+        (TestSendSummary.Answer.rejected(["code 509: Identity is missing (CleverTap: \"identity missing\")"]),
+         ["✗ Not processed: rejected", "code 509: Identity is missing"]),
+        (.transportError("Connection refused by 127.0.0.1:9"), ["✗ Not processed: the request failed", "Connection refused by 127.0.0.1:9"]),
+        (.notSent("No User Upload subscription matches the sample identify event."),
+         ["✗ Nothing was sent", "No User Upload subscription matches"]),
+    ])
+    func failuresAreShownInWords(answer: TestSendSummary.Answer, expected: [String]) {
+        var driver = WizardDriver(workspace: .sample)
+        Self.moveTo(Self.identifyRow, &driver)
+        driver.press(.enter)
+        driver.send(.testSendFinished(TestSendSummary(kind: .identify, destinationName: "d", target: .configured,
+                                                      request: nil, answer: answer)))
+        for phrase in expected { #expect(driver.text.contains(phrase)) }
+    }
+
+    @Test func aLongResultScrollsWithinTheScreen() {
+        var driver = WizardDriver(workspace: .sample)
+        Self.moveTo(Self.identifyRow, &driver)
+        driver.press(.enter)
+        var long = Self.sampleRequest
+        long.body = ["d": [["identity": "u", "profileData": .object(JSONObject((1...30).map { .init(key: "key\($0)", value: .int(Int64($0))) }))]]]
+        driver.send(.testSendFinished(TestSendSummary(kind: .identify, destinationName: "d", target: .configured, request: long,
+                                                      answer: .processed("HTTP 200, 1 attempt(s)"))))
+        #expect(driver.text.contains("more lines"))
+        #expect(!driver.text.contains("\"key30\""))
+        driver.press(.pageDown, .pageDown, .pageDown, .pageDown)
+        #expect(driver.text.contains("\"key30\""))
+        #expect(!driver.text.contains("more lines"))
+        driver.press(.home)
+        #expect(driver.text.contains("✓ Processed"))
+    }
+
+    // MARK: - The real effect handler
+
+    static func handler() -> WizardEffectHandler {
+        WizardEffectHandler(
+            services: WizardServices(save: { _ in "" }, verify: { _ in .rejected("unused") }),
+            sender: TestEventSender(tuneClient: { $0.requestTimeout = .seconds(10) }, now: { 1_700_000_000 }))
+    }
+
+    static func send(_ handler: WizardEffectHandler, _ request: TestSendRequest) async -> TestSendSummary {
+        guard case .testSendFinished(let summary)? = await handler.perform(.sendTest(request)) else {
+            return TestSendSummary(kind: request.kind, destinationName: "", target: request.target, request: nil,
+                                   answer: .notSent("the handler gave no test-send answer"))
+        }
+        return summary
+    }
+
+    @Test func theLocalSandboxTakesTheIdentifyAndTheDelete() async throws {
+        let handler = Self.handler()
+        let destination = Workspace.sample.destinations[0]
+        let identify = await handler.perform(.sendTest(TestSendRequest(destination: destination, kind: .identify, target: .localSandbox)))
+        guard case .testSendFinished(let summary)? = identify else {
+            Issue.record("expected a test-send answer, got \(String(describing: identify))")
+            return
+        }
+        #expect(summary.isProcessed, "\(summary.answer)")
+        let request = try #require(summary.request)
+        #expect(request.url.hasPrefix("http://127.0.0.1:"))
+        #expect(request.headers.contains { $0.name == "X-CleverTap-Passcode" && $0.value == Redactor.mask })
+        #expect(summary.notes.contains("The sandbox now holds profile \"\(SampleEvents.userID)\"."))
+        let delete = await handler.perform(.sendTest(TestSendRequest(destination: destination, kind: .delete, target: .localSandbox)))
+        guard case .testSendFinished(let deleted)? = delete else {
+            Issue.record("expected a test-send answer")
+            return
+        }
+        #expect(deleted.isProcessed, "\(deleted.answer)")
+        #expect(deleted.request?.url.hasSuffix("/1/delete/profiles.json") == true)
+        await handler.shutdown()
+    }
+
+    @Test func theConfiguredEndpointGetsTheSendAndAWrongPasscodeIsRejectedInWords() async throws {
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration(
+            accounts: [SandboxAccount(projectID: "W9R-486-4W5Z", passcode: Secret("rightpasscode1"))])).start()
+        defer { Task { await sandbox.stop() } }
+        var destination = Workspace.sample.destinations[0]
+        destination.endpoint = .custom(baseURL: sandbox.baseURL)
+        let handler = Self.handler()
+        let wrong = await Self.send(handler, TestSendRequest(destination: destination, kind: .identify, target: .configured))
+        #expect(!wrong.isProcessed)
+        #expect(wrong.answerLines.headline.hasPrefix("✗"))
+        #expect(await sandbox.profiles().isEmpty)
+        destination.passcode = .inline(Secret("rightpasscode1"))
+        let right = await Self.send(handler, TestSendRequest(destination: destination, kind: .identify, target: .configured))
+        #expect(right.isProcessed, "\(right.answer)")
+        let profile = try #require(await sandbox.profile(identity: SampleEvents.userID))
+        #expect(profile.accountID == "W9R-486-4W5Z")
+        #expect(profile.ts == 1_700_000_000)
+    }
+}
