@@ -37,7 +37,8 @@ import Testing
         var input = ScriptedLines(lines: lines)
         let transcript = Transcript()
         let state = WizardState(workspace: workspace, configPath: path, identifiers: WizardDriver.identifiers)
-        let result = await PlainRunner.run(state, input: &input, output: { transcript.text += $0 }, services: services(store))
+        let result = await PlainRunner.run(state, input: &input, output: { transcript.text += $0 },
+                                            handler: WizardEffectHandler(services: services(store)))
         return (result, transcript.text, input)
     }
 

@@ -85,6 +85,7 @@ public enum PlainInput {
         switch state.phase {
         case .menu: return .invalid("This is the first screen; there is nothing to go back to (q quits).")
         case .saved: return .invalid("The workspace is saved; choose Finish or Back to the menu.")
+        case .testSend: return .send([.key(.escape)])
         case .step(.source) where state.workspace.destinations.isEmpty
             && !(state.source.creating && state.source.focus != .list && !state.workspace.sources.isEmpty):
             return .invalid("This is the first step; there is nothing to go back to (q quits).")

@@ -77,6 +77,7 @@ extension PlainPrompt {
         switch state.phase {
         case .menu: return menu(state)
         case .saved: return saved(state)
+        case .testSend: return testSend(state)
         case .step(let step):
             let heading = ["", "Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(step.title)", explanation(step)]
             var prompt: PlainPrompt
@@ -330,6 +331,49 @@ extension PlainPrompt {
             default: return nil
             }
         }
+    }
+
+    // MARK: - Test send
+
+    /// A finished test send: the answer, then the request (passcode redacted), as the full-screen
+    /// result shows them, unscrolled. (The runner waits for the send, so "running" is never read.)
+    static func testSend(_ state: WizardState) -> PlainPrompt {
+        guard let test = state.testSend else {
+            return PlainPrompt(heading: [], notes: [], options: [], current: nil, question: "Press Enter to continue",
+                               input: .acknowledge) { _ in [.enter] }
+        }
+        let request = test.request
+        var heading = ["", "Test \(request.kind.displayName) through \(request.destination.name)",
+                       request.target == .localSandbox
+                           ? "To the local sandbox (started in this process)"
+                           : "To \(request.destination.endpoint.baseURL), Project ID \(request.destination.projectID)"]
+        if let summary = test.summary {
+            heading += testSendLines(summary)
+        } else {
+            heading.append("Sending the sample \(request.kind.displayName) event...")
+        }
+        return PlainPrompt(heading: heading, notes: [], options: ["Back to the menu", "Send it again"], current: 0,
+                           question: "Choose (1-2)", input: .choice(count: 2)) { answer in
+            switch answer {
+            case .keep, .pick(0): return [.enter]
+            case .pick(1): return [.character("r")]
+            default: return nil
+            }
+        }
+    }
+
+    /// The result as the full-screen view orders it (answer first, then the request), but not
+    /// wrapped to a screen width: a line reader or a log wraps it, and the JSON body keeps its
+    /// indentation.
+    static func testSendLines(_ summary: TestSendSummary) -> [String] {
+        let (headline, details) = summary.answerLines
+        var lines = [headline] + details.map { "  " + $0 }
+        if let subscription = summary.subscription { lines.append("Subscription: \(subscription)") }
+        lines += summary.notes
+        if let request = summary.request {
+            lines += ["", "Request:"] + request.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        }
+        return lines
     }
 
     // MARK: - Saved
