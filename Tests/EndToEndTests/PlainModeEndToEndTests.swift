@@ -187,6 +187,33 @@ import Testing
         await sandbox.stop()
     }
 
+    @Test func oneRunSetsUpAgainstTheSandboxThenSendsATestFromTheMenu() async throws {
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration()).start()
+        do {
+            // No dashboard URL: Project ID and passcode typed, "Custom endpoint" (last region
+            // option) pointed at the sandbox; Continue, Quick Setup, Save, back to the menu, Send
+            // test identify, back to the menu, end of input.
+            let answers = ["Website", "", "", "", SandboxAccount.demo.projectID, SandboxAccount.demo.passcode.revealed,
+                           "\(Region.catalog.count + 1)", sandbox.baseURL, "1", "1", "1", "2", "3", "1"]
+            let runner = try PlainModeEndToEndTests()
+            defer { try? FileManager.default.removeItem(atPath: runner.home) }
+            let run = try runner.run(["setup", "--plain"], input: PlainModeEndToEndTests.lines(answers))
+            #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+            #expect(run.stdout.contains("✓ Processed"))
+            #expect(!run.stdout.contains(SandboxAccount.demo.passcode.revealed))
+            let destination = try #require(try WorkspaceStore(path: runner.config).load(required: true).destinations.first)
+            #expect(destination.endpoint == .custom(baseURL: sandbox.baseURL))
+            #expect(destination.passcode == .inline(SandboxAccount.demo.passcode))
+            let profile = try #require(await sandbox.profile(identity: SampleEvents.userID))
+            #expect(profile.profileData["name"] == .string("Test User"))
+            #expect(profile.ts != nil)
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
     @Test func sendToTheLocalSandboxNeedsNoServerAtAll() throws {
         // An endpoint nothing listens on: only the in-process sandbox can answer.
         try saveWorkspace(endpoint: "http://127.0.0.1:9")
