@@ -268,6 +268,28 @@ import TerminalUI
         #expect(driver.state.phase == .menu)
     }
 
+    /// A screen without prompts of its own (none today; Customized Setup's editors until they get
+    /// theirs) is read as the full-screen text and driven one key per line.
+    @Test(arguments: [
+        Case(line: "", expected: .send([.key(.enter)])),
+        Case(line: "down", expected: .send([.key(.down)])),
+        Case(line: "Shift-Tab", expected: .send([.key(.backTab)])),
+        Case(line: "space", expected: .send([.key(.character(" "))])),
+        Case(line: "ctrl-r", expected: .send([.key(.ctrl("r"))])),
+        Case(line: "f1", expected: .send([.key(.function(1))])),
+        Case(line: "a", expected: .send([.key(.character("a"))])),
+        Case(line: "traits.email", expected: .send([.key(.paste("traits.email"))])),
+        Case(line: "\\down", expected: .send([.key(.paste("down"))])),
+        Case(line: "b", expected: .invalid("This is the first screen; there is nothing to go back to (q quits).")),
+    ])
+    func screenAndKeysFallback(_ example: Case) {
+        let state = WizardDriver(workspace: .sample).state
+        let prompt = PlainPrompt.screenAndKeys(state)
+        #expect(prompt.heading.contains { $0.contains("Edit CleverTap (Actions): W9R-486-4W5Z") })
+        #expect(prompt.heading.allSatisfy { $0.last != " " })
+        #expect(PlainInput.translate(example.line, prompt: prompt, state: state) == example.expected)
+    }
+
     @Test func theFirstStepHasNoBack() {
         #expect(PlainInput.translate("b", for: WizardDriver().state)
             == .invalid("This is the first step; there is nothing to go back to (q quits)."))

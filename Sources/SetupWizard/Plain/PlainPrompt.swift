@@ -19,6 +19,9 @@ public enum PlainAnswer: Sendable, Hashable {
     case keep
     case pick(Int)
     case text(String)
+    /// Text the user marked literal with a leading `\`: never a key name. Prompts that do not
+    /// tell the two apart get it as `.text`.
+    case literal(String)
     case yes
     case no
 }
@@ -74,11 +77,12 @@ extension PlainPrompt {
         case nil:
             break
         }
-        switch state.phase {
-        case .menu: return menu(state)
-        case .saved: return saved(state)
-        case .testSend: return testSend(state)
-        case .step(let step):
+        // Not an exhaustive switch: a screen added to the wizard later is still reachable in
+        // plain mode (through `screenAndKeys`) before it gets prompts of its own.
+        if state.phase == .menu { return menu(state) }
+        if state.phase == .saved { return saved(state) }
+        if state.phase == .testSend { return testSend(state) }
+        if case .step(let step) = state.phase {
             let heading = ["", "Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(step.title)", explanation(step)]
             var prompt: PlainPrompt
             switch step {
@@ -90,6 +94,48 @@ extension PlainPrompt {
             prompt.heading = heading + prompt.heading
             return prompt
         }
+        return screenAndKeys(state)
+    }
+
+    /// A screen without plain prompts of its own: the full-screen view's text (read as lines,
+    /// blank ones dropped) and one key per answer, named (`enter`, `tab`, `up`, `space`, `esc`,
+    /// `ctrl-r`, ...) or typed (one character is that key, longer text arrives as a paste).
+    public static func screenAndKeys(_ state: WizardState) -> PlainPrompt {
+        let screen = Wizard.view(state, size: Size(columns: 100, rows: 40))
+        let lines = screen.lines.map { line -> String in
+            var trimmed = Substring(line)
+            while trimmed.last == " " { trimmed.removeLast() }
+            return String(trimmed)
+        }.filter { !$0.isEmpty }
+        return PlainPrompt(heading: [""] + lines, notes: [], options: [], current: nil,
+                           question: "Key (enter, tab, up, down, space, esc, ctrl-X, ...) or text", input: .text(secret: false)) { answer in
+            switch answer {
+            case .keep: return [.enter]
+            case .text(let text): return [namedKey(text) ?? typed(text)]
+            case .literal(let text): return [typed(text)]
+            default: return nil
+            }
+        }
+    }
+
+    /// Typed text as one key: a character, or a paste when longer.
+    static func typed(_ text: String) -> Key {
+        text.count == 1 ? .character(text.first!) : .paste(text)
+    }
+
+    /// The key a word names, for `screenAndKeys`.
+    static func namedKey(_ word: String) -> Key? {
+        let name = word.lowercased()
+        let named: [String: Key] = [
+            "enter": .enter, "tab": .tab, "shift-tab": .backTab, "backtab": .backTab, "esc": .escape, "escape": .escape,
+            "up": .up, "down": .down, "left": .left, "right": .right, "home": .home, "end": .end,
+            "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "pagedown": .pageDown,
+            "space": .character(" "), "backspace": .backspace, "delete": .delete,
+        ]
+        if let key = named[name] { return key }
+        if name.hasPrefix("ctrl-"), name.count == 6, let letter = name.last, letter.isLetter { return .ctrl(letter) }
+        if name.hasPrefix("f"), let number = Int(name.dropFirst()), (1...12).contains(number) { return .function(number) }
+        return nil
     }
 
     /// The same one-line explanations the ncurses view shows under each step title.
