@@ -182,22 +182,20 @@ import TerminalUI
         #expect(driver.state.phase == .step(.setupMode))
     }
 
-    @Test func customizedSetupTogglesPresetsByNumber() {
+    @Test func setupModeByNumber() {
         var driver = WizardDriver()
         driver.createSourceAndContinue()
         driver.fillCredentialsAndContinue()
-        Self.answer("2", &driver)
-        #expect(driver.state.setupMode.mode == .customized && driver.state.setupMode.focus == .presets)
-        let count = Preset.quickSetup.count
-        Self.answer("2", &driver)
-        #expect(driver.state.setupMode.chosenPresets == (0..<count).map { $0 == 1 })
-        #expect(Self.prompt(driver).text.contains("  2. [x] "))
-        Self.answer("\(count + 2)", &driver)  // change the mode
-        #expect(driver.state.setupMode.focus == .mode)
-        Self.answer("", &driver)  // Customized is current: Enter goes back to the presets
-        Self.answer("\(count + 1)", &driver)  // Done
-        #expect(driver.state.phase == .step(.review))
-        #expect(Wizard.pendingWorkspace(driver.state)?.destination.subscriptions.map(\.name) == [Preset.quickSetup[1].name])
+        #expect(Self.prompt(driver).options.count == 2 && Self.prompt(driver).current == 0)
+        #expect(Self.answer("2", &driver) == .send([.key(.down), .key(.enter)]))
+        #expect(driver.state.setupMode.mode == .customized)
+        #expect(driver.state.phase != .step(.setupMode))  // on to Customized Setup's screen
+        Self.answer("b", &driver)
+        if driver.state.phase != .step(.setupMode) { Self.answer("b", &driver) }
+        #expect(driver.state.phase == .step(.setupMode))
+        #expect(Self.prompt(driver).current == 1)
+        #expect(Self.answer("1", &driver) == .send([.key(.up), .key(.enter)]))
+        #expect(driver.state.setupMode.mode == .quick && driver.state.phase == .step(.review))
     }
 
     @Test func reviewSavesOrJumpsToAStep() {

@@ -305,38 +305,22 @@ extension PlainPrompt {
 
     static func setupMode(_ state: WizardState) -> PlainPrompt {
         let mode = state.setupMode
+        // The preset checklist predates Customized Setup's own screen; plain mode never moves the
+        // focus there, but should it be there it is still reachable key by key.
+        guard mode.focus == .mode else { return screenAndKeys(state) }
         let presets = Preset.quickSetup.map { "\($0.name): \($0.action.displayName) when \($0.trigger)" }
-        switch mode.focus {
-        case .mode:
-            let options = [
-                "Quick Setup: " + presets.joined(separator: "; "),
-                "Customized Setup: choose which presets to add",
-            ]
-            let isQuick = mode.mode == .quick
-            return PlainPrompt(heading: [], notes: [], options: options, current: isQuick ? 0 : 1, question: "Setup mode (1-2)",
-                               input: .choice(count: 2)) { answer in
-                switch answer {
-                case .pick(0): return (isQuick ? [] : [.up]) + [.enter]
-                case .pick(1): return (isQuick ? [.down] : []) + [.down]
-                case .keep: return isQuick ? [.enter] : [.down]
-                default: return nil
-                }
-            }
-        case .presets:
-            let options = presets.enumerated().map { (mode.chosenPresets[$0] ? "[x] " : "[ ] ") + $1 }
-                + ["Done: continue to step 4 (\(WizardStep.review.title))", "Change the setup mode"]
-            let notes = mode.chosenPresets.contains(true) ? [] : ["No presets chosen: the destination starts with no subscriptions."]
-            let cursor = mode.presetCursor
-            return PlainPrompt(heading: [], notes: notes, options: options, current: nil,
-                               question: "Number toggles a preset; Enter continues (1-\(options.count))",
-                               input: .choice(count: options.count)) { answer in
-                switch answer {
-                case .keep: return [.enter]
-                case .pick(let index) where index < presets.count: return moves(from: cursor, to: index) + [.character(" ")]
-                case .pick(let index) where index == presets.count: return [.enter]
-                case .pick: return [.tab]
-                default: return nil
-                }
+        let options = [
+            "Quick Setup: " + presets.joined(separator: "; "),
+            "Customized Setup: choose the subscriptions, their triggers and mappings",
+        ]
+        let isQuick = mode.mode == .quick
+        return PlainPrompt(heading: [], notes: [], options: options, current: isQuick ? 0 : 1, question: "Setup mode (1-2)",
+                           input: .choice(count: 2)) { answer in
+            switch answer {
+            case .keep: return [.enter]
+            case .pick(0): return (isQuick ? [] : [.up]) + [.enter]
+            case .pick(1): return (isQuick ? [.down] : []) + [.enter]
+            default: return nil
             }
         }
     }
