@@ -39,7 +39,7 @@ enum WizardLauncher {
             },
             verify: verifyCredentials)
         if usePlain {
-            try await runPlain(state, services: services)
+            try await runPlain(state, handler: WizardEffectHandler(services: services, environment: environment))
             return
         }
         let terminal: Terminal
@@ -56,11 +56,11 @@ enum WizardLauncher {
 
     /// Plain mode: answers from stdin, prompts on stdout. Input that ends before a save is an
     /// error (exit 1): a script that ran out of answers must not look like a deliberate quit.
-    static func runPlain(_ state: WizardState, services: WizardServices) async throws {
+    static func runPlain(_ state: WizardState, handler: WizardEffectHandler) async throws {
         var input = StandardInputLines()
         let result = await PlainRunner.run(state, input: &input, output: { text in
             FileHandle.standardOutput.write(Data(text.utf8))
-        }, services: services)
+        }, handler: handler)
         if result.endedByEndOfInput {
             Console.error("input ended before the setup was saved; nothing was written")
             throw ExitCode(1)

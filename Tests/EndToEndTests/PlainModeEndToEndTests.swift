@@ -1,4 +1,5 @@
 import CleverTapCore
+import Sandbox
 import Foundation
 import Testing
 
@@ -132,5 +133,94 @@ import Testing
         let run = try run(["setup", "--plain", "--non-interactive"], input: "")
         #expect(run.status == 2)
         #expect(run.stderr.contains("--plain and --non-interactive both given"))
+    }
+}
+
+/// Plain mode's test sends from the menu, through the real binary and a pipe.
+@Suite(.serialized) final class PlainModeTestSendTests {
+    let home: String
+    var config: String { home + "/.config/clevertap-actions/workspace.json" }
+
+    init() throws {
+        home = NSTemporaryDirectory() + "/clevertap-plain-send-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: home) }
+
+    /// A saved Quick Setup destination whose endpoint is `baseURL`, with the sandbox's demo account.
+    func saveWorkspace(endpoint baseURL: String) throws {
+        let source = Source(id: "src-plain", name: "Website", type: .javascript, writeKey: "k")
+        let destination = Destination(
+            id: "dst-plain", name: "CleverTap (Actions)", sourceID: source.id, projectID: SandboxAccount.demo.projectID,
+            passcode: .inline(SandboxAccount.demo.passcode), endpoint: .custom(baseURL: baseURL), setupMode: .quick,
+            subscriptions: Preset.quickSetup.enumerated().map { $0.element.makeSubscription(id: "sub-plain-\($0.offset)") })
+        try WorkspaceStore(path: config).save(Workspace(sources: [source], destinations: [destination]))
+    }
+
+    func run(_ answers: [String]) throws -> PlainModeEndToEndTests.Run {
+        let runner = try PlainModeEndToEndTests()
+        defer { try? FileManager.default.removeItem(atPath: runner.home) }
+        return try runner.run(["setup", "--plain", "--config", config], input: PlainModeEndToEndTests.lines(answers))
+    }
+
+    @Test func sendTestIdentifyFromTheMenuReachesTheSandbox() async throws {
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration()).start()
+        do {
+            try saveWorkspace(endpoint: sandbox.baseURL)
+            // Menu: 1 Edit, 2 Add, 3 Send test identify, 4 Send test delete, 5 [ ] local sandbox, 6 Quit.
+            let run = try run(["3", "1"])
+            #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+            #expect(run.stdout.contains("Test identify through CleverTap (Actions)"))
+            #expect(run.stdout.contains("✓ Processed"))
+            #expect(run.stdout.contains("  POST \(sandbox.baseURL)/1/upload\n"))
+            #expect(run.stdout.contains("\n        \"identity\": \"\(SampleEvents.userID)\",\n"))
+            #expect(!run.stdout.contains(SandboxAccount.demo.passcode.revealed))
+            let profile = try #require(await sandbox.profile(identity: SampleEvents.userID))
+            #expect(profile.accountID == SandboxAccount.demo.projectID)
+            #expect(profile.ts != nil)
+            #expect(profile.profileData["email"] == .string("test.user@example.com"))
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    @Test func oneRunSetsUpAgainstTheSandboxThenSendsATestFromTheMenu() async throws {
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration()).start()
+        do {
+            // No dashboard URL: Project ID and passcode typed, "Custom endpoint" (last region
+            // option) pointed at the sandbox; Continue, Quick Setup, Save, back to the menu, Send
+            // test identify, back to the menu, end of input.
+            let answers = ["Website", "", "", "", SandboxAccount.demo.projectID, SandboxAccount.demo.passcode.revealed,
+                           "\(Region.catalog.count + 1)", sandbox.baseURL, "1", "1", "1", "2", "3", "1"]
+            let runner = try PlainModeEndToEndTests()
+            defer { try? FileManager.default.removeItem(atPath: runner.home) }
+            let run = try runner.run(["setup", "--plain"], input: PlainModeEndToEndTests.lines(answers))
+            #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+            #expect(run.stdout.contains("✓ Processed"))
+            #expect(!run.stdout.contains(SandboxAccount.demo.passcode.revealed))
+            let destination = try #require(try WorkspaceStore(path: runner.config).load(required: true).destinations.first)
+            #expect(destination.endpoint == .custom(baseURL: sandbox.baseURL))
+            #expect(destination.passcode == .inline(SandboxAccount.demo.passcode))
+            let profile = try #require(await sandbox.profile(identity: SampleEvents.userID))
+            #expect(profile.profileData["name"] == .string("Test User"))
+            #expect(profile.ts != nil)
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    @Test func sendToTheLocalSandboxNeedsNoServerAtAll() throws {
+        // An endpoint nothing listens on: only the in-process sandbox can answer.
+        try saveWorkspace(endpoint: "http://127.0.0.1:9")
+        let run = try run(["5", "3"])
+        #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+        #expect(run.stdout.contains("To the local sandbox (started in this process)"))
+        #expect(run.stdout.contains("✓ Processed"))
+        #expect(run.stdout.contains("The sandbox now holds profile \"\(SampleEvents.userID)\"."))
     }
 }

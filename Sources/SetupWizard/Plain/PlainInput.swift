@@ -28,13 +28,16 @@ public enum PlainInput {
           ?           this help
           \\text       text that starts with a backslash is taken literally: \\q types "q", \\ alone empties a field
         The passcode is read without echo and never printed. End of input before saving writes nothing.
+        A screen shown as it looks full-screen takes one key per line instead: enter, tab, shift-tab, up,
+        down, left, right, space, esc, backspace, ctrl-X, f1-f12, or text to type.
         """
 
     public static func translate(_ line: String, for state: WizardState) -> PlainCommand {
         translate(line, prompt: PlainPrompt.make(state), state: state)
     }
 
-    static func translate(_ rawLine: String, prompt: PlainPrompt, state: WizardState) -> PlainCommand {
+    /// `line` as an answer to `prompt`, which was made from `state`.
+    public static func translate(_ rawLine: String, prompt: PlainPrompt, state: WizardState) -> PlainCommand {
         var line = rawLine
         while line.last == "\r" || line.last == "\n" { line.removeLast() }
         let literal = line.first == "\\"
@@ -67,7 +70,7 @@ public enum PlainInput {
             }
         case .text(let secret):
             if literal {
-                answer = .text(String(line.dropFirst()))
+                answer = .literal(String(line.dropFirst()))
             } else if line.trimmingWhitespace().isEmpty {
                 answer = .keep
             } else {
@@ -75,21 +78,22 @@ public enum PlainInput {
                 answer = .text(secret ? line : line.trimmingWhitespace())
             }
         }
-        guard let keys = prompt.keys(answer) else { return .invalid("That answer does not fit this question; type ? for help.") }
+        var keys = prompt.keys(answer)
+        if keys == nil, case .literal(let text) = answer { keys = prompt.keys(.text(text)) }
+        guard let keys else { return .invalid("That answer does not fit this question; type ? for help.") }
         return .send(keys.map(WizardMessage.key))
     }
 
     /// `b`: the wizard's Esc, where Esc means going back.
     static func back(_ state: WizardState) -> PlainCommand {
         if state.overlay == .confirmQuit { return .send([.key(.character("n"))]) }
-        switch state.phase {
-        case .menu: return .invalid("This is the first screen; there is nothing to go back to (q quits).")
-        case .saved: return .invalid("The workspace is saved; choose Finish or Back to the menu.")
-        case .step(.source) where state.workspace.destinations.isEmpty
-            && !(state.source.creating && state.source.focus != .list && !state.workspace.sources.isEmpty):
+        if state.phase == .menu { return .invalid("This is the first screen; there is nothing to go back to (q quits).") }
+        if state.phase == .saved { return .invalid("The workspace is saved; choose Finish or Back to the menu.") }
+        if state.phase == .step(.source) && state.workspace.destinations.isEmpty
+            && !(state.source.creating && state.source.focus != .list && !state.workspace.sources.isEmpty) {
             return .invalid("This is the first step; there is nothing to go back to (q quits).")
-        case .step:
-            return .send([.key(.escape)])
         }
+        // Everywhere else Esc is the wizard's "back".
+        return .send([.key(.escape)])
     }
 }

@@ -19,6 +19,9 @@ public enum PlainAnswer: Sendable, Hashable {
     case keep
     case pick(Int)
     case text(String)
+    /// Text the user marked literal with a leading `\`: never a key name. Prompts that do not
+    /// tell the two apart get it as `.text`.
+    case literal(String)
     case yes
     case no
 }
@@ -74,10 +77,12 @@ extension PlainPrompt {
         case nil:
             break
         }
-        switch state.phase {
-        case .menu: return menu(state)
-        case .saved: return saved(state)
-        case .step(let step):
+        // Not an exhaustive switch: a screen added to the wizard later is still reachable in
+        // plain mode (through `screenAndKeys`) before it gets prompts of its own.
+        if state.phase == .menu { return menu(state) }
+        if state.phase == .saved { return saved(state) }
+        if state.phase == .testSend { return testSend(state) }
+        if case .step(let step) = state.phase {
             let heading = ["", "Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(step.title)", explanation(step)]
             var prompt: PlainPrompt
             switch step {
@@ -89,6 +94,48 @@ extension PlainPrompt {
             prompt.heading = heading + prompt.heading
             return prompt
         }
+        return screenAndKeys(state)
+    }
+
+    /// A screen without plain prompts of its own: the full-screen view's text (read as lines,
+    /// blank ones dropped) and one key per answer, named (`enter`, `tab`, `up`, `space`, `esc`,
+    /// `ctrl-r`, ...) or typed (one character is that key, longer text arrives as a paste).
+    public static func screenAndKeys(_ state: WizardState) -> PlainPrompt {
+        let screen = Wizard.view(state, size: Size(columns: 100, rows: 40))
+        let lines = screen.lines.map { line -> String in
+            var trimmed = Substring(line)
+            while trimmed.last == " " { trimmed.removeLast() }
+            return String(trimmed)
+        }.filter { !$0.isEmpty }
+        return PlainPrompt(heading: [""] + lines, notes: [], options: [], current: nil,
+                           question: "Key (enter, tab, up, down, space, esc, ctrl-X, ...) or text", input: .text(secret: false)) { answer in
+            switch answer {
+            case .keep: return [.enter]
+            case .text(let text): return [namedKey(text) ?? typed(text)]
+            case .literal(let text): return [typed(text)]
+            default: return nil
+            }
+        }
+    }
+
+    /// Typed text as one key: a character, or a paste when longer.
+    static func typed(_ text: String) -> Key {
+        text.count == 1 ? .character(text.first!) : .paste(text)
+    }
+
+    /// The key a word names, for `screenAndKeys`.
+    static func namedKey(_ word: String) -> Key? {
+        let name = word.lowercased()
+        let named: [String: Key] = [
+            "enter": .enter, "tab": .tab, "shift-tab": .backTab, "backtab": .backTab, "esc": .escape, "escape": .escape,
+            "up": .up, "down": .down, "left": .left, "right": .right, "home": .home, "end": .end,
+            "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "pagedown": .pageDown,
+            "space": .character(" "), "backspace": .backspace, "delete": .delete,
+        ]
+        if let key = named[name] { return key }
+        if name.hasPrefix("ctrl-"), name.count == 6, let letter = name.last, letter.isLetter { return .ctrl(letter) }
+        if name.hasPrefix("f"), let number = Int(name.dropFirst()), (1...12).contains(number) { return .function(number) }
+        return nil
     }
 
     /// The same one-line explanations the ncurses view shows under each step title.
@@ -258,38 +305,22 @@ extension PlainPrompt {
 
     static func setupMode(_ state: WizardState) -> PlainPrompt {
         let mode = state.setupMode
+        // The preset checklist predates Customized Setup's own screen; plain mode never moves the
+        // focus there, but should it be there it is still reachable key by key.
+        guard mode.focus == .mode else { return screenAndKeys(state) }
         let presets = Preset.quickSetup.map { "\($0.name): \($0.action.displayName) when \($0.trigger)" }
-        switch mode.focus {
-        case .mode:
-            let options = [
-                "Quick Setup: " + presets.joined(separator: "; "),
-                "Customized Setup: choose which presets to add",
-            ]
-            let isQuick = mode.mode == .quick
-            return PlainPrompt(heading: [], notes: [], options: options, current: isQuick ? 0 : 1, question: "Setup mode (1-2)",
-                               input: .choice(count: 2)) { answer in
-                switch answer {
-                case .pick(0): return (isQuick ? [] : [.up]) + [.enter]
-                case .pick(1): return (isQuick ? [.down] : []) + [.down]
-                case .keep: return isQuick ? [.enter] : [.down]
-                default: return nil
-                }
-            }
-        case .presets:
-            let options = presets.enumerated().map { (mode.chosenPresets[$0] ? "[x] " : "[ ] ") + $1 }
-                + ["Done: continue to step 4 (\(WizardStep.review.title))", "Change the setup mode"]
-            let notes = mode.chosenPresets.contains(true) ? [] : ["No presets chosen: the destination starts with no subscriptions."]
-            let cursor = mode.presetCursor
-            return PlainPrompt(heading: [], notes: notes, options: options, current: nil,
-                               question: "Number toggles a preset; Enter continues (1-\(options.count))",
-                               input: .choice(count: options.count)) { answer in
-                switch answer {
-                case .keep: return [.enter]
-                case .pick(let index) where index < presets.count: return moves(from: cursor, to: index) + [.character(" ")]
-                case .pick(let index) where index == presets.count: return [.enter]
-                case .pick: return [.tab]
-                default: return nil
-                }
+        let options = [
+            "Quick Setup: " + presets.joined(separator: "; "),
+            "Customized Setup: choose the subscriptions, their triggers and mappings",
+        ]
+        let isQuick = mode.mode == .quick
+        return PlainPrompt(heading: [], notes: [], options: options, current: isQuick ? 0 : 1, question: "Setup mode (1-2)",
+                           input: .choice(count: 2)) { answer in
+            switch answer {
+            case .keep: return [.enter]
+            case .pick(0): return (isQuick ? [] : [.up]) + [.enter]
+            case .pick(1): return (isQuick ? [.down] : []) + [.enter]
+            default: return nil
             }
         }
     }
@@ -330,6 +361,49 @@ extension PlainPrompt {
             default: return nil
             }
         }
+    }
+
+    // MARK: - Test send
+
+    /// A finished test send: the answer, then the request (passcode redacted), as the full-screen
+    /// result shows them, unscrolled. (The runner waits for the send, so "running" is never read.)
+    static func testSend(_ state: WizardState) -> PlainPrompt {
+        guard let test = state.testSend else {
+            return PlainPrompt(heading: [], notes: [], options: [], current: nil, question: "Press Enter to continue",
+                               input: .acknowledge) { _ in [.enter] }
+        }
+        let request = test.request
+        var heading = ["", "Test \(request.kind.displayName) through \(request.destination.name)",
+                       request.target == .localSandbox
+                           ? "To the local sandbox (started in this process)"
+                           : "To \(request.destination.endpoint.baseURL), Project ID \(request.destination.projectID)"]
+        if let summary = test.summary {
+            heading += testSendLines(summary)
+        } else {
+            heading.append("Sending the sample \(request.kind.displayName) event...")
+        }
+        return PlainPrompt(heading: heading, notes: [], options: ["Back to the menu", "Send it again"], current: 0,
+                           question: "Choose (1-2)", input: .choice(count: 2)) { answer in
+            switch answer {
+            case .keep, .pick(0): return [.enter]
+            case .pick(1): return [.character("r")]
+            default: return nil
+            }
+        }
+    }
+
+    /// The result as the full-screen view orders it (answer first, then the request), but not
+    /// wrapped to a screen width: a line reader or a log wraps it, and the JSON body keeps its
+    /// indentation.
+    static func testSendLines(_ summary: TestSendSummary) -> [String] {
+        let (headline, details) = summary.answerLines
+        var lines = [headline] + details.map { "  " + $0 }
+        if let subscription = summary.subscription { lines.append("Subscription: \(subscription)") }
+        lines += summary.notes
+        if let request = summary.request {
+            lines += ["", "Request:"] + request.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        }
+        return lines
     }
 
     // MARK: - Saved

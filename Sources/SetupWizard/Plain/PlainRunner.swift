@@ -37,15 +37,28 @@ public struct PlainRunResult: Sendable, Hashable {
     public var outcome: WizardOutcome
     /// Input ended before the wizard finished; nothing unsaved was written.
     public var endedByEndOfInput: Bool
+
+    public init(outcome: WizardOutcome, endedByEndOfInput: Bool) {
+        self.outcome = outcome
+        self.endedByEndOfInput = endedByEndOfInput
+    }
 }
 
 /// The wizard as numbered line prompts on a line reader and a text writer: the same `WizardState`,
-/// the same `Wizard.update` and the same effects as `WizardRunner`, with `PlainPrompt` instead of
-/// the ncurses view and `PlainInput` instead of key decoding. Effects run one at a time, each
-/// answered before the next line is read, so a pipe of answers never races a save.
+/// the same `Wizard.update` and the same `WizardEffectHandler` as `WizardRunner`, with
+/// `PlainPrompt` instead of the ncurses view and `PlainInput` instead of key decoding. Effects run
+/// one at a time, each answered before the next line is read, so a pipe of answers never races a
+/// save or a test send.
 public enum PlainRunner {
     public static func run<Reader: PlainLineReader>(_ initial: WizardState, input: inout Reader,
-                                                    output: (String) -> Void, services: WizardServices) async -> PlainRunResult {
+                                                    output: (String) -> Void, handler: WizardEffectHandler) async -> PlainRunResult {
+        let result = await loop(initial, input: &input, output: output, handler: handler)
+        await handler.shutdown()
+        return result
+    }
+
+    private static func loop<Reader: PlainLineReader>(_ initial: WizardState, input: inout Reader,
+                                                      output: (String) -> Void, handler: WizardEffectHandler) async -> PlainRunResult {
         var state = initial
         var lastHeading: [String]?
         // Notes (status, errors) are repeated only when they change, so a log does not stutter.
@@ -64,10 +77,7 @@ public enum PlainRunner {
             let secret = prompt.input == .text(secret: true)
             guard let line = input.readLine(secret: secret) else {
                 output("\n")
-                if state.phase == .saved, let path = state.savedPath {
-                    return PlainRunResult(outcome: .saved(path: path, command: state.savedCommand ?? ""), endedByEndOfInput: false)
-                }
-                return PlainRunResult(outcome: .quitWithoutSaving, endedByEndOfInput: true)
+                return endOfInput(state)
             }
             if !input.isTerminal { output((secret ? (line.isEmpty ? "" : "(not shown)") : line) + "\n") }
             switch PlainInput.translate(line, prompt: prompt, state: state) {
@@ -78,44 +88,43 @@ public enum PlainRunner {
             case .invalid(let reason):
                 output("Error: \(reason)\n")
             case .send(let messages):
-                if let outcome = await apply(messages, to: &state, output: output, services: services) {
+                if let outcome = await apply(messages, to: &state, output: output, handler: handler) {
                     return PlainRunResult(outcome: outcome, endedByEndOfInput: false)
                 }
             }
         }
     }
 
+    /// Input ended: finished after a save, or on the menu or a test result with nothing unsaved
+    /// (a script that sent a test and stopped); anywhere else the setup was cut short.
+    static func endOfInput(_ state: WizardState) -> PlainRunResult {
+        if state.phase == .saved, let path = state.savedPath {
+            return PlainRunResult(outcome: .saved(path: path, command: state.savedCommand ?? ""), endedByEndOfInput: false)
+        }
+        let finished = (state.phase == .menu || state.phase == .testSend) && state.overlay == nil && !state.hasUnsavedChanges
+        return PlainRunResult(outcome: .quitWithoutSaving, endedByEndOfInput: !finished)
+    }
+
     /// Feeds `messages` to `update`, running each effect to completion and feeding its answer back
     /// before the next message. Returns the outcome when the wizard exits.
     static func apply(_ messages: [WizardMessage], to state: inout WizardState, output: (String) -> Void,
-                      services: WizardServices) async -> WizardOutcome? {
+                      handler: WizardEffectHandler) async -> WizardOutcome? {
         var queue = messages[...]
         while let message = queue.popFirst() {
             for effect in Wizard.update(&state, message) {
                 if case .exit(let outcome) = effect { return outcome }
-                if case .verifyCredentials = effect { output("Checking credentials...\n") }
-                if let answer = await perform(effect, services: services) {
+                switch effect {
+                case .verifyCredentials: output("Checking credentials...\n")
+                case .save: output("Saving...\n")
+                case .sendTest(let request): output("Sending the sample \(request.kind.displayName) event...\n")
+                case .exit: break
+                }
+                if let answer = await handler.perform(effect) {
                     // The answer comes before the rest of the line's keys, as if it were instant.
                     queue.insert(answer, at: queue.startIndex)
                 }
             }
         }
         return nil
-    }
-
-    /// Runs one effect through the program's services and returns the message that reports it.
-    static func perform(_ effect: WizardEffect, services: WizardServices) async -> WizardMessage? {
-        switch effect {
-        case .verifyCredentials(let request):
-            return .verified(await services.verify(request))
-        case .save(let workspace):
-            do {
-                return .saved(path: try await services.save(workspace))
-            } catch {
-                return .saveFailed(String(describing: error))
-            }
-        case .exit:
-            return nil
-        }
     }
 }
