@@ -137,7 +137,7 @@ import Testing
             subscription["mapping"] = ["identity": ["@path": "$.userId"], "profileData": ["Email": ["@path": 5]]]
         }
         let result = try run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u"}"#)
-        #expect(result.status == 2)
+        #expect(result.status == 1, "an invalid workspace is invalid input, not usage")
         #expect(result.stdout.isEmpty)
         // The workspace check reports it on load, with the JSON path `config validate` prints.
         #expect(result.stderr.contains(#"destinations[0].subscriptions[0].mapping.profileData.Email: @path expects a string path (like "$.traits.email") or a directive, got a number"#))
@@ -160,17 +160,42 @@ import Testing
         #expect(disabled.stdout.isEmpty)
     }
 
-    @Test func usageProblemsExitTwo() throws {
+    /// One rule for every verb: what cannot be read or is invalid exits 1, naming the file and
+    /// why; only usage exits 2.
+    @Test func unreadableOrInvalidInputExitsOneAndSaysWhy() throws {
         let missing = try run(["map", "--config", directory + "/none.json"])
-        #expect(missing.status == 2)
+        #expect(missing.status == 1)
         #expect(missing.stderr.contains("no workspace there yet"))
+        try "{\"version\": 1,".write(toFile: directory + "/malformed.json", atomically: true, encoding: .utf8)
+        let malformed = try run(["map", "--config", directory + "/malformed.json"])
+        #expect(malformed.status == 1)
+        #expect(malformed.stderr.contains(directory + "/malformed.json"))
         try quickSetup()
         let unknown = try run(["map", "--config", config, "--destination", "Nope"])
-        #expect(unknown.status == 2)
+        #expect(unknown.status == 1)
         #expect(unknown.stderr.contains(#"no destination named "Nope"; the workspace has "CleverTap (Actions)""#))
-        let noFile = try run(["map", "--config", config, directory + "/absent.ndjson"])
-        #expect(noFile.status == 2)
-        #expect(noFile.stderr.contains("absent.ndjson failed: No such file or directory"))
+        for verb in [["map", "--config", config], ["eval-mapping"]] {
+            let noFile = try run(verb + [directory + "/absent.ndjson"])
+            #expect(noFile.status == 1)
+            #expect(noFile.stderr.contains("cannot read \(directory)/absent.ndjson: it does not exist"), "\(noFile.stderr)")
+            let folder = try run(verb + [directory])
+            #expect(folder.status == 1)
+            #expect(folder.stderr.contains("cannot read \(directory): it is a directory, not a file"), "\(folder.stderr)")
+            #expect(folder.stdout.isEmpty)
+        }
+    }
+
+    @Test func severalDestinationsWithoutChoosingIsUsage() throws {
+        try quickSetup()
+        let second = try run(["setup", "--non-interactive", "--config", config, "--source-name", "Website",
+                              "--destination-name", "Second", "--project-id", "W9R-486-4W6Z", "--passcode-env", "CT_PASSCODE",
+                              "--region", "eu1", "--quick"])
+        try #require(second.status == 0, "setup failed: \(second.stderr)")
+        let ambiguous = try run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u"}"#)
+        #expect(ambiguous.status == 2)
+        #expect(ambiguous.stderr.contains("choose one with --destination NAME"))
+        let chosen = try run(["map", "--config", config, "--destination", "Second"], stdin: #"{"type":"identify","userId":"u"}"#)
+        #expect(chosen.status == 0, "\(chosen.stderr)")
     }
 
     @Test func evalMappingAnswersEachLine() throws {

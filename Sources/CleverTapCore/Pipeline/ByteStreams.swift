@@ -126,17 +126,56 @@ public struct BufferedByteWriter: ~Copyable {
     }
 }
 
+/// An input file that cannot be read, with the reason in words a user can act on.
+public struct InputOpenError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    /// `it does not exist`, `it is a directory, not a file`, `permission denied`, …
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "cannot read \(path): \(reason)" }
+}
+
 /// Opens what a command was given as input: a file path, or `-` / nothing for standard input.
 public enum InputDescriptor {
     /// The descriptor to read; the caller closes it unless it is standard input (0).
-    public static func openForReading(_ path: String?) throws(StreamIOError) -> Int32 {
+    /// Pipes and devices (`<(cmd)`, `/dev/stdin`) are accepted; a directory is refused here
+    /// rather than failing later with a bare `read failed: Is a directory`.
+    public static func openForReading(_ path: String?) throws(InputOpenError) -> Int32 {
         guard let path, path != "-" else { return 0 }
-        while true {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            if descriptor >= 0 { return descriptor }
-            if errno == EINTR { continue }
-            throw StreamIOError(operation: "opening \(path)", code: errno)
+        if path.isEmpty { throw InputOpenError(path: "\"\"", reason: "the path is empty; give a file, or - for standard input") }
+        var descriptor: Int32
+        repeat { descriptor = open(path, O_RDONLY | O_CLOEXEC) } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else { throw InputOpenError(path: path, reason: reason(errno)) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            _ = close(descriptor)
+            throw InputOpenError(path: path, reason: "it is a directory, not a file")
         }
+        return descriptor
+    }
+
+    /// What the user reads for the errors people actually meet; the system's words otherwise.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: return "it does not exist"
+        case EACCES, EPERM: return "permission denied"
+        case ENOTDIR: return "a part of the path is not a directory"
+        case EISDIR: return "it is a directory, not a file"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// A failure while streaming, naming the side that failed: the input (its path, or
+    /// `standard input`) for a read, `standard output` for a write.
+    public static func describe(_ error: StreamIOError, reading path: String?) -> String {
+        guard error.operation == "read" else { return "standard output: \(error)" }
+        guard let path, path != "-" else { return "standard input: \(error)" }
+        return "\(path): \(error)"
     }
 
     public static func closeIfOwned(_ descriptor: Int32) {
