@@ -27,10 +27,11 @@ struct MapCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "Destination to use, by name or id (needed when the workspace has several).")
+    @Option(help: ArgumentHelp("Destination to use, by name or id (needed when the workspace has several).", valueName: "name"))
     var destination: String?
 
-    @Option(help: "Objects nested in Person Attributes: flatten (company.name), stringify (JSON text) or keep (CleverTap's nested-objects beta).")
+    @Option(help: ArgumentHelp("Objects nested in Person Attributes: flatten (company.name), stringify (JSON text) or keep (CleverTap's nested-objects beta).",
+                               valueName: "policy"))
     var nestedObjects: NestedObjectPolicy = .flatten
 
     @Argument(help: "NDJSON file of Segment events, or - for standard input.")

@@ -198,6 +198,12 @@ import Testing
         #expect(chosen.status == 0, "\(chosen.stderr)")
     }
 
+    @Test func helpNamesOptionValuesLikeTheOtherVerbs() throws {
+        let help = try run(["map", "--help"])
+        #expect(help.stdout.contains("--destination <name>"))
+        #expect(help.stdout.contains("--nested-objects <policy>"))
+    }
+
     @Test func evalMappingAnswersEachLine() throws {
         let input = """
             {"mapping":{"Email":{"@case":{"operator":"lower","value":{"@path":"$.traits.email"}}}},"event":{"traits":{"email":"A@B.C"}}}
