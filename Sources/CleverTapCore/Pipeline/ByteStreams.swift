@@ -50,7 +50,7 @@ public struct ByteLineReader: ~Copyable {
                 var contentEnd = lineEnd
                 if contentEnd > start && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 lineNumber += 1
-                try body(UnsafeBufferPointer(start: base + start, count: contentEnd - start), lineNumber)
+                try body(Self.line(base, from: start, to: contentEnd, number: lineNumber), lineNumber)
                 start = lineEnd + 1
             }
             if reachedEnd {
@@ -58,13 +58,22 @@ public struct ByteLineReader: ~Copyable {
                     var contentEnd = end
                     if base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                     lineNumber += 1
-                    try body(UnsafeBufferPointer(start: base + start, count: contentEnd - start), lineNumber)
+                    try body(Self.line(base, from: start, to: contentEnd, number: lineNumber), lineNumber)
                 }
                 start = end
                 return
             }
             try refill()
         }
+    }
+
+    /// The line's bytes; a UTF-8 byte order mark opening the input is dropped, since editors on
+    /// Windows write one and it would otherwise make line 1 invalid JSON.
+    @inline(__always)
+    private static func line(_ base: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, number: Int) -> UnsafeBufferPointer<UInt8> {
+        var start = start
+        if number == 1 && end - start >= 3 && base[start] == 0xEF && base[start + 1] == 0xBB && base[start + 2] == 0xBF { start += 3 }
+        return UnsafeBufferPointer(start: base + start, count: end - start)
     }
 
     private mutating func refill() throws(StreamIOError) {
