@@ -14,10 +14,14 @@ struct EvalMappingCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "NDJSON file to read, or - for standard input.")
-    var file: String = "-"
+    @Argument(help: ArgumentHelp("NDJSON file of requests; - reads standard input (the default when input is piped).", valueName: "file"))
+    var file: String?
 
     func run() throws {
+        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
+        if InputDescriptor.wouldWaitOnATerminal(file) {
+            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "eval-mapping")
+        }
         let input: Int32
         do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
         defer { InputDescriptor.closeIfOwned(input) }

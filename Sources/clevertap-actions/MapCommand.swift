@@ -34,10 +34,14 @@ struct MapCommand: ParsableCommand {
                                valueName: "policy"))
     var nestedObjects: NestedObjectPolicy = .flatten
 
-    @Argument(help: "NDJSON file of Segment events, or - for standard input.")
-    var file: String = "-"
+    @Argument(help: ArgumentHelp("NDJSON file of Segment events; - reads standard input (the default when input is piped).", valueName: "file"))
+    var file: String?
 
     func run() throws {
+        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
+        if InputDescriptor.wouldWaitOnATerminal(file) {
+            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "map")
+        }
         // Exit statuses as for every verb: what cannot be read or is invalid is 1, usage is 2.
         let workspace: Workspace
         do { workspace = try options.store().load(required: true) } catch { throw Console.fail(error.description) }

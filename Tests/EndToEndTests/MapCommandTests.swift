@@ -204,6 +204,23 @@ import Testing
         #expect(help.stdout.contains("--nested-objects <policy>"))
     }
 
+    /// Typed at a terminal with no file named, both verbs say what they want instead of
+    /// waiting silently; `-` reads the terminal on purpose.
+    @Test(arguments: ["map", "eval-mapping"])
+    func noInputOnATerminalIsUsage(verb: String) throws {
+        let noFile = try WizardTmux(arguments: [verb])
+        let screen = try noFile.waitFor("EXIT:")
+        #expect(screen.contains("EXIT:2"))
+        #expect(screen.contains("no input: name an NDJSON file, or pipe lines into standard input"))
+        guard verb == "eval-mapping" else { return }
+        let typed = try WizardTmux(arguments: [verb, "-"])
+        try typed.type(#"{"mapping":{"@path":"$.a"},"event":{"a":7}}"#)
+        try typed.keys("Enter")
+        try typed.waitFor(#"{"output":7}"#)
+        try typed.keys("C-d")
+        #expect(try typed.waitFor("EXIT:").contains("EXIT:0"))
+    }
+
     @Test func evalMappingAnswersEachLine() throws {
         let input = """
             {"mapping":{"Email":{"@case":{"operator":"lower","value":{"@path":"$.traits.email"}}}},"event":{"traits":{"email":"A@B.C"}}}

@@ -53,7 +53,7 @@ public enum MappingEvaluation {
         var reader = ByteLineReader(descriptor: input, chunkSize: 1 << 16)
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 1 << 16)
         var errors = 0
-        try reader.forEachLine { (line, number) throws(StreamIOError) in
+        try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
             if MapStream.isBlank(line) { return }
             let result = answer(line: line, number: number)
             if result["error"] != nil { errors += 1 }

@@ -39,8 +39,11 @@ public struct ByteLineReader: ~Copyable {
 
     /// Calls `body` with each line (without its `\n`, and without a `\r` before it) until the
     /// input ends; a last line without a newline is included. The buffer is valid only inside
-    /// `body`.
-    public mutating func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws(StreamIOError) -> Void) throws(StreamIOError) {
+    /// `body`. `beforeReading` runs whenever every line read so far has been handed out and the
+    /// reader is about to read (and perhaps wait) again: the moment to flush output, so answers
+    /// to lines typed at a terminal or trickling through a pipe appear at once.
+    public mutating func forEachLine(beforeReading: () throws(StreamIOError) -> Void = {},
+                                     _ body: (UnsafeBufferPointer<UInt8>, Int) throws(StreamIOError) -> Void) throws(StreamIOError) {
         while true {
             // Hand out every complete line in the buffer.
             let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -63,6 +66,7 @@ public struct ByteLineReader: ~Copyable {
                 start = end
                 return
             }
+            try beforeReading()
             try refill()
         }
     }
@@ -166,6 +170,12 @@ public enum InputDescriptor {
             throw InputOpenError(path: path, reason: "it is a directory, not a file")
         }
         return descriptor
+    }
+
+    /// True when no input was named and standard input is a terminal: the command would sit
+    /// waiting for typing, which a user who forgot the file name takes for a hang.
+    public static func wouldWaitOnATerminal(_ path: String?) -> Bool {
+        path == nil && isatty(0) != 0
     }
 
     /// What the user reads for the errors people actually meet; the system's words otherwise.

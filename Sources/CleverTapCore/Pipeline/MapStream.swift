@@ -28,7 +28,7 @@ public enum MapStream {
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         var outcomes: [PipelineOutcome] = []
-        try reader.forEachLine { (line, number) throws(StreamIOError) in
+        try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
             summary.lines = number
             if isBlank(line) { return }
             let event: JSONValue
