@@ -43,7 +43,7 @@ public enum MapStream {
             }
             guard case .object = event else {
                 summary.invalidLines += 1
-                writeLineError("an event must be a JSON object, got \(event.kindName == "array" ? "an array" : "a \(event.kindName)")",
+                writeLineError("an event must be a JSON object, got \(event.kindWithArticle)",
                                line: number, into: &writer.bytes)
                 try writer.flushIfNeeded()
                 return
