@@ -238,7 +238,9 @@ import Testing
             #"{"error":"x: @liquid is not supported yet; use @template or @path"}"#,
             #"{"valid":true}"#,
             #"{"error":"line 5: invalid JSON: invalid literal, expected null at column 1"}"#,
-            #"{"error":"the event must be a JSON object, got array"}"#,
+            // A malformed request names its line, as in eval-trigger: blank lines get no answer,
+            // so answers and input lines need not pair up by position.
+            #"{"error":"line 6: \"event\" must be a JSON object, got an array"}"#,
         ])
         let clean = try run(["eval-mapping", "-"], stdin: #"{"mapping":{"@template":"{{a}}!"},"event":{"a":1}}"#)
         #expect(clean.status == 0)

@@ -33,7 +33,7 @@ public enum MappingEvaluation {
         }
         guard let event = object["event"] else { return ["valid": true] }
         guard case .object = event else {
-            return failure("the event must be a JSON object, got \(event.kindName)")
+            return failure("line \(number): \"event\" must be a JSON object, got \(event.kindWithArticle)")
         }
         do throws(MappingError) {
             if let output = try compiled.apply(to: event) { return .object(JSONObject([JSONObject.Member(key: "output", value: output)])) }
