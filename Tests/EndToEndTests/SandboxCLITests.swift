@@ -111,40 +111,16 @@ import Testing
         }
     }
 
-    func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Polls the tmux pane (bounded) until `predicate` holds; returns the last capture.
-    func waitForPane(_ session: String, _ predicate: (String) -> Bool) async throws -> String {
-        var screen = ""
-        for _ in 0..<300 {
-            screen = try tmux(["capture-pane", "-p", "-t", session])
-            if predicate(screen) { return screen }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return screen
-    }
-
     // MARK: The README's new-user sequence
 
     @Test func newUserSequenceInATerminal() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
-        let session = "ctsbx-\(UUID().uuidString.prefix(8))"
+        // The sandbox runs in a real terminal on a private tmux socket, spawned the way the wizard
+        // tests do it (a tmux server started through Foundation's Process keeps its pipe open and
+        // hangs the test).
+        let terminal = try WizardTmux(arguments: ["sandbox", "--state", home + "/sandbox-state.json"], start: false)
         let state = home + "/sandbox-state.json"
-        _ = try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "40",
-                      "env HOME=\(home) \(Self.binary) sandbox --state \(state); echo EXIT:$?; sleep 600"])
-        defer { _ = try? tmux(["kill-session", "-t", session]) }
-        let screen = try await waitForPane(session) { $0.contains("Press Ctrl-C to stop.") && $0.contains("\nhttp://127.0.0.1:") }
+        try terminal.start()
+        let screen = try terminal.waitFor("Press Ctrl-C to stop.")
         // In a terminal stdout and stderr interleave; the URL is the one line that is only a URL.
         let urlLine = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .first { $0.hasPrefix("http://127.0.0.1:") && !$0.contains(" ") }
@@ -166,8 +142,8 @@ import Testing
         #expect(requests.body?["requests"]?.arrayValue?.first?["headers"]?["X-CleverTap-Passcode"] == "<redacted>")
 
         // Ctrl-C in the sandbox's terminal stops it cleanly, and the profile was kept in --state.
-        _ = try tmux(["send-keys", "-t", session, "C-c"])
-        let stopped = try await waitForPane(session) { $0.contains("EXIT:") }
+        try terminal.keys("C-c")
+        let stopped = try terminal.waitFor("EXIT:")
         #expect(stopped.contains("sandbox stopped"))
         #expect(stopped.contains("EXIT:0"))
         let saved = try JSONParser.parse(String(contentsOfFile: state, encoding: .utf8))

@@ -32,9 +32,11 @@ final class WizardTmux {
 
     private var script = ""
 
-    /// Opens the session (separately from init when a test prepares files first).
+    /// Opens the session (separately from init when a test prepares files first). bash, not sh:
+    /// like an interactive shell, bash outlives a Ctrl-C that its child handles and exits from,
+    /// so the pane still shows `EXIT:` afterwards (dash dies with the child's SIGINT).
     func start() throws {
-        try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", "sh", "-c", script])
+        try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", "bash", "-c", script])
     }
 
     deinit {
