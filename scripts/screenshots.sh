@@ -42,7 +42,8 @@ if [ -n "$BUILD" ]; then
     log "building clevertap-actions"
     # swiftw (where it exists) keeps a shared warm .build valid; elsewhere plain swift.
     if command -v swiftw >/dev/null; then builder=swiftw; else builder=swift; fi
-    (cd "$ROOT" && "$builder" build --product clevertap-actions 2>&1 | tail -3) >&2
+    (cd "$ROOT" && "$builder" build --product clevertap-actions 2>&1 | tail -20) >&2 \
+        || die "the build failed (its last lines are above)"
 fi
 [ -x "$BINARY" ] || die "no binary at $BINARY (run without --no-build)"
 
