@@ -117,6 +117,7 @@ public enum PlainRunner {
                 case .verifyCredentials: output("Checking credentials...\n")
                 case .save: output("Saving...\n")
                 case .sendTest(let request): output("Sending the sample \(request.kind.displayName) event...\n")
+                case .editSample: output("Opening the sample event in your editor...\n")
                 case .exit: break
                 }
                 if let answer = await handler.perform(effect) {
