@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Screenshots of the running setup wizard, for the README: builds clevertap-actions, runs the real
 # binary in a private tmux server (temporary HOME and workspace), walks the main path with real
-# keys and a real bracketed paste, captures each screen with `tmux capture-pane -e` and renders it
-# to screenshots/NN-step.png (pyte as the terminal emulator, Pillow and DejaVu Sans Mono to draw).
+# keys and a real bracketed paste, then a Customized Setup against a local sandbox up to a test
+# send, captures each screen with `tmux capture-pane -e` and renders it to screenshots/NN-step.png
+# (pyte as the terminal emulator, Pillow and DejaVu Sans Mono to draw).
 #
 # Usage: scripts/screenshots.sh [--no-build] [--out DIR]
 #   --no-build  use the existing .build/debug/clevertap-actions
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --no-build) BUILD= ;;
         --out) OUT=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) printf 'screenshots: unknown option %s (see --help)\n' "$1" >&2; exit 2 ;;
     esac
     shift
@@ -41,7 +42,8 @@ if [ -n "$BUILD" ]; then
     log "building clevertap-actions"
     # swiftw (where it exists) keeps a shared warm .build valid; elsewhere plain swift.
     if command -v swiftw >/dev/null; then builder=swiftw; else builder=swift; fi
-    (cd "$ROOT" && "$builder" build --product clevertap-actions 2>&1 | tail -3) >&2
+    (cd "$ROOT" && "$builder" build --product clevertap-actions 2>&1 | tail -20) >&2 \
+        || die "the build failed (its last lines are above)"
 fi
 [ -x "$BINARY" ] || die "no binary at $BINARY (run without --no-build)"
 
@@ -49,6 +51,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/clevertap-shots.XXXXXX")
 SHOT_HOME="$WORK"
 CONFIG="$SHOT_HOME/.config/clevertap-actions/workspace.json"
 cleanup() {
+    stop_sandbox
     tmx kill-server 2>/dev/null || true
     rm -rf "$WORK"
 }
@@ -95,5 +98,73 @@ wait_for "Add a destination"
 shot 06-menu
 keys q
 wait_for "EXIT:"
+
+# ---- Customized Setup against a local sandbox: subscriptions, editor, a test send -----------
+# A fresh workspace whose destination points at `clevertap-actions sandbox` (its demo account),
+# so the test send really goes over HTTP and nothing leaves the machine.
+rm -f "$CONFIG"
+start_sandbox
+start_wizard
+wait_for "Step 1 of 4: Source"
+type_text "Website"
+keys Enter
+wait_for "shown once"
+keys Enter
+wait_for "Step 2 of 4: Credentials"
+keys Tab
+type_text "TEST-SBX-123-456Z"
+keys Tab
+type_text "sandbox-passcode"
+keys Tab
+keys Down Down Down Down Down Down Down # the region list's last entry: Custom endpoint
+wait_for "Endpoint URL"
+keys Tab
+paste_text "$SANDBOX_URL"
+wait_for "$SANDBOX_URL"
+keys Enter
+wait_for "Step 3 of 4: Setup mode"
+keys Down Enter
+wait_for "Subscriptions (Customized Setup)"
+keys u
+wait_for "Name of the new User Upload"
+keys C-u
+type_text "Identify to profile"
+keys Enter
+wait_for "[x] Identify to profile"
+keys d
+wait_for "Name of the new Delete User"
+keys C-u
+type_text "Account deletions"
+keys Enter
+wait_for "[x] Account deletions"
+
+keys Up Enter
+wait_for "Edit \"Identify to profile\""
+keys a
+wait_for "Condition (field op value)"
+keys C-u
+type_text 'traits.plan != "free"'
+keys Enter
+wait_for 'trait plan is not "free"'
+keys Tab Down Down k # Person Attributes, built key by key from the mapped $.traits
+wait_for "key by key"
+shot 08-mapping-editor
+
+keys C-s
+wait_for 'traits.plan != "free"'
+shot 07-subscriptions
+
+keys n
+wait_for "Ready. Press Enter to save."
+keys Enter
+wait_for "✓ Saved"
+keys m
+wait_for "Send test identify"
+keys Down Down Enter
+wait_for "Processed" 60
+shot 09-test-send
+keys q
+wait_for "EXIT:"
+stop_sandbox
 
 log "done: $(cd "$OUT" && ls ./*.png | wc -l) PNGs in $OUT"

@@ -102,3 +102,28 @@ shot() {
         --size "${COLUMNS_}x${ROWS_}" "${cursor[@]}" || die "rendering $name failed"
     log "wrote ${OUT#"$ROOT"/}/$name.png"
 }
+
+# ---- the local sandbox ---------------------------------------------------------------------
+# start_sandbox: `clevertap-actions sandbox --port 0` in the background; sets SANDBOX_URL from the
+# first line it prints (its base URL) and SANDBOX_PID for stop_sandbox.
+start_sandbox() {
+    "$BINARY" sandbox --port 0 >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+    SANDBOX_PID=$!
+    local deadline=$((SECONDS + 20))
+    SANDBOX_URL=
+    while [ -z "$SANDBOX_URL" ]; do
+        kill -0 "$SANDBOX_PID" 2>/dev/null || die "the sandbox exited: $(cat "$WORK/sandbox.err")"
+        [ "$SECONDS" -lt "$deadline" ] || die "the sandbox printed no URL within 20 s"
+        sleep 0.1
+        # only a whole first line (a half-written one would be a wrong URL)
+        [ "$(wc -l <"$WORK/sandbox.out")" -ge 1 ] && SANDBOX_URL=$(head -n 1 "$WORK/sandbox.out")
+    done
+    log "sandbox at $SANDBOX_URL"
+}
+stop_sandbox() {
+    if [ -n "${SANDBOX_PID:-}" ]; then
+        kill "$SANDBOX_PID" 2>/dev/null || true
+        wait "$SANDBOX_PID" 2>/dev/null || true
+        SANDBOX_PID=
+    fi
+}
