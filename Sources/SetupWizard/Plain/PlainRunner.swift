@@ -113,12 +113,11 @@ public enum PlainRunner {
         while let message = queue.popFirst() {
             for effect in Wizard.update(&state, message) {
                 if case .exit(let outcome) = effect { return outcome }
-                switch effect {
-                case .verifyCredentials: output("Checking credentials...\n")
-                case .save: output("Saving...\n")
-                case .sendTest(let request): output("Sending the sample \(request.kind.displayName) event...\n")
-                case .exit: break
-                }
+                // What is happening, in words, while the effect runs (the full-screen wizard's spinner).
+                // Not an exhaustive switch: effects added later still run, just without a line.
+                if case .verifyCredentials = effect { output("Checking credentials...\n") }
+                if case .save = effect { output("Saving...\n") }
+                if case .sendTest(let request) = effect { output("Sending the sample \(request.kind.displayName) event...\n") }
                 if let answer = await handler.perform(effect) {
                     // The answer comes before the rest of the line's keys, as if it were instant.
                     queue.insert(answer, at: queue.startIndex)
