@@ -46,7 +46,9 @@ public struct SandboxServer: Sendable {
             return SandboxHandle(port: port, store: store, task: task)
         case .failure(let detail):
             task.cancel()
-            throw .bindFailed(port: configuration.port, detail: detail)
+            // NIO says "bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)".
+            let plain = detail.contains("Address already in use") ? "another program already uses that port" : detail
+            throw .bindFailed(port: configuration.port, detail: plain)
         }
     }
 }

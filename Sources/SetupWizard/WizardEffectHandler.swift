@@ -32,6 +32,12 @@ public struct WizardEffectHandler: Sendable {
             }
         case .sendTest(let request):
             return .testSendFinished(await sendTest(request))
+        case .editSample(let text):
+            do {
+                return .sampleEdited(try ExternalEditor(environment: environment).edit(text))
+            } catch {
+                return .sampleEditFailed(error.description)
+            }
         }
     }
 

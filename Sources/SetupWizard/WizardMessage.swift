@@ -18,6 +18,9 @@ public enum WizardMessage: Sendable, Hashable {
     /// The save finished: the path written, or why it failed.
     case saved(path: String)
     case saveFailed(String)
+    /// The sample event came back from `$EDITOR` (the file's new text), or why it did not.
+    case sampleEdited(String)
+    case sampleEditFailed(String)
     /// A test send finished (or could not be made): request and interpreted answer.
     case testSendFinished(TestSendSummary)
 }
@@ -34,6 +37,9 @@ public struct CredentialCheckRequest: Sendable, Hashable {
 public enum WizardEffect: Sendable, Hashable {
     case verifyCredentials(CredentialCheckRequest)
     case save(Workspace)
+    /// Open the sample event (this JSON text) in the user's `$EDITOR`; the runner hands the
+    /// terminal over for the duration.
+    case editSample(String)
     /// Send a test event through a saved destination (its endpoint or a local sandbox).
     case sendTest(TestSendRequest)
     /// The wizard is finished; the runner stops the loop.

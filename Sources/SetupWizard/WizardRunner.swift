@@ -58,6 +58,14 @@ public enum WizardRunner {
             for message in messages {
                 for effect in Wizard.update(&state, message) {
                     if case .exit(let outcome) = effect { return outcome }
+                    if case .editSample = effect {
+                        // The editor owns the terminal until it exits; the wizard waits.
+                        terminal.suspend()
+                        let answer = await handler.perform(effect)
+                        terminal.resume()
+                        if let answer { inbox.post(answer) }
+                        continue
+                    }
                     Task {
                         if let answer = await handler.perform(effect) { inbox.post(answer) }
                     }

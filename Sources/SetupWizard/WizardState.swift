@@ -27,6 +27,8 @@ public enum WizardPhase: Sendable, Hashable {
     case saved
     /// A test send from the menu: spinner, then the request and the answer.
     case testSend
+    /// Customized Setup: the subscription list, or one subscription's editor.
+    case subscriptions
 }
 
 /// A modal layer over the current screen.
@@ -165,6 +167,10 @@ public struct WizardState: Sendable, Hashable {
     public var testToLocalSandbox = false
     /// The test send being made or shown.
     public var testSend: TestSendState?
+    /// Customized Setup's subscription list and editor.
+    var customized = CustomizedSetupState()
+    /// When the built-in sample events happen (Unix seconds); the launcher sets the real time.
+    public var sampleTime: Int64 = 1_700_000_000
     /// The destination being edited (nil: a new one).
     public var editingDestinationID: String?
     /// Steps the user has passed with Next, so Review can point at unvisited ones.

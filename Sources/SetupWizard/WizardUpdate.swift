@@ -41,6 +41,15 @@ public enum Wizard {
             state.saving = false
             state.saveError = reason
             return []
+        case .sampleEdited(let text):
+            guard var editor = state.customized.editor else { return [] }
+            let accepted = editor.acceptEditedSample(text)
+            state.customized.editor = editor
+            state.customized.message = accepted ? ("The edited sample is in use.", false) : nil
+            return []
+        case .sampleEditFailed(let reason):
+            state.customized.message = (reason, true)
+            return []
         case .testSendFinished(let summary):
             guard state.testSend?.isRunning == true else { return [] }
             state.testSend?.summary = summary
@@ -91,6 +100,7 @@ public enum Wizard {
         case .menu: return handleMenu(key, &state)
         case .saved: return handleSaved(key, &state)
         case .testSend: return handleTestSend(key, &state)
+        case .subscriptions: return handleSubscriptions(key, &state)
         case .step(let step):
             if key == .backTab || (key == .escape && state.credentials.pendingProjectID == nil) {
                 if step == .source && state.source.creating && state.source.focus != .list && !state.workspace.sources.isEmpty {
@@ -121,6 +131,7 @@ public enum Wizard {
         case .step(.source): return state.source.creating && state.source.focus == .name
         case .step(.credentials):
             return [.dashboardURL, .projectID, .passcode, .customURL].contains(state.credentials.focus)
+        case .subscriptions: return customizedTakesText(state)
         default: return false
         }
     }
@@ -145,7 +156,7 @@ public enum Wizard {
         if step == .source { state.source.showWriteKey = false }
     }
 
-    private static func advance(from step: WizardStep, _ state: inout WizardState) {
+    static func advance(from step: WizardStep, _ state: inout WizardState) {
         guard let next = WizardStep(rawValue: step.rawValue + 1) else { return }
         if step == .source { state.source.showWriteKey = false }
         state.phase = .step(next)
@@ -581,8 +592,6 @@ public enum Wizard {
                 mode.mode = .customized
                 mode.changed = true
                 state.hasUnsavedChanges = true
-            } else {
-                mode.focus = .presets
             }
         case (.presets, .up):
             if mode.presetCursor > 0 { mode.presetCursor -= 1 } else { mode.focus = .mode }
@@ -596,7 +605,11 @@ public enum Wizard {
             state.hasUnsavedChanges = true
         case (_, .enter):
             state.setupMode = mode
-            advance(from: .setupMode, &state)
+            if mode.mode == .customized {
+                openSubscriptions(&state)
+            } else {
+                advance(from: .setupMode, &state)
+            }
             mode = state.setupMode
         default:
             break
@@ -638,6 +651,7 @@ public enum Wizard {
 
     /// The subscriptions the chosen setup mode makes (IDs from this run's fresh identifiers).
     static func subscriptions(_ state: WizardState) -> [Subscription] {
+        if state.setupMode.mode == .customized { return state.customized.list.subscriptions }
         let ids = state.identifiers.subscriptionIDs
         return Preset.quickSetup.enumerated().compactMap { index, preset in
             guard state.setupMode.mode == .quick || state.setupMode.chosenPresets[index] else { return nil }

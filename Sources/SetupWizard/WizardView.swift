@@ -23,6 +23,7 @@ extension Wizard {
             }
         case .saved: canvas.saved(state)
         case .testSend: canvas.testSend(state)
+        case .subscriptions: canvas.subscriptions(state)
         }
         canvas.footer(footerKeys(state))
         switch state.overlay {
@@ -41,6 +42,8 @@ extension Wizard {
         switch state.phase {
         case .menu: return "↑↓ choose · Enter open · Space tick · \(help) · \(quit)"
         case .saved: return "Enter finish · m menu · \(quit)"
+        case .subscriptions:
+            return subscriptionsFooter(state)
         case .testSend:
             return state.testSend?.isRunning == false
                 ? "↑↓ PgUp/PgDn scroll · r send again · Enter menu · \(help) · \(quit)"
@@ -97,7 +100,7 @@ struct Canvas {
         case .credentials:
             (title, explanation) = ("Credentials", "Paste a CleverTap dashboard URL to fill in the region and Project ID.")
         case .setupMode:
-            (title, explanation) = ("Setup mode", "Quick Setup adds the two standard subscriptions; Customized lets you choose.")
+            (title, explanation) = ("Setup mode", "Quick Setup adds the two standard subscriptions; Customized lets you build them.")
         case .review:
             (title, explanation) = ("Review & save", "Everything below is written to the workspace file when you press Enter.")
         }
@@ -276,7 +279,7 @@ struct Canvas {
         var row = bodyTop
         let options = [
             "Quick Setup: User Upload on identify, User Delete on the \"Delete User\" event",
-            "Customized Setup: start with no subscriptions and pick what to add",
+            "Customized Setup: build your own subscriptions, triggers and mappings",
         ]
         row = list(options, selected: mode.mode == .quick ? 0 : 1, row: row, focused: mode.focus == .mode)
         row += 1
@@ -288,14 +291,19 @@ struct Canvas {
                 row += 1
             }
         } else {
-            screen.write("Add these presets (Space toggles; trigger and mapping editors come with Customized Setup):", column: left, row: row, style: Style(.subtle), maxWidth: width - 2 * left)
-            row += 1
-            let items = Preset.quickSetup.map { "\($0.name): \($0.action.displayName) when \($0.trigger)" }
-            row = list(items, selected: mode.presetCursor, row: row, focused: mode.focus == .presets, column: left + 2) { index in
-                mode.chosenPresets[index] ? "[x] " : "[ ] "
+            let subscriptions = state.customized.list.subscriptions
+            screen.write("Press Enter for the subscription list: add User Upload or Delete User subscriptions,",
+                         column: left, row: row, style: Style(.subtle), maxWidth: width - 2 * left)
+            screen.write("and edit each one's trigger and field mapping with a live preview.",
+                         column: left, row: row + 1, style: Style(.subtle), maxWidth: width - 2 * left)
+            row += 3
+            if subscriptions.isEmpty {
+                screen.write("No subscriptions yet.", column: left, row: row, style: Style(.warning))
             }
-            if !mode.chosenPresets.contains(true) {
-                screen.write("No presets chosen: the destination starts with no subscriptions.", column: left, row: row + 1, style: Style(.warning))
+            for subscription in subscriptions.prefix(max(0, height - row - 3)) {
+                screen.write("\(subscription.enabled ? "[x]" : "[ ]") \(subscription.name): \(subscription.action.displayName) when \(subscription.trigger)",
+                             column: left + 2, row: row, maxWidth: width - 2 * left - 2)
+                row += 1
             }
         }
         if mode.focus == .mode { screen.cursor = (left, bodyTop + (mode.mode == .quick ? 0 : 1)) }
@@ -392,6 +400,10 @@ struct Canvas {
     }
 
     mutating func helpOverlay(_ state: WizardState) {
+        if state.phase == .subscriptions {
+            box(title: "Customized Setup keys", lines: Wizard.subscriptionsHelp, boxWidth: min(width - 2, 78))
+            return
+        }
         box(title: "Keys", lines: [
             "Enter            next step / choose / save on Review",
             "Tab, ↓  /  ↑     next / previous field; ↑↓ move in lists",

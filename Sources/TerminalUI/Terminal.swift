@@ -74,6 +74,28 @@ public final class Terminal {
         endwin()
     }
 
+    /// Hands the terminal to another program (the user's `$EDITOR`): bracketed paste off, cursor
+    /// visible, cooked mode, main screen. `resume()` takes it back.
+    public func suspend() {
+        guard active else { return }
+        ct_write_raw("\u{1B}[?2004l")
+        _ = curs_set(1)
+        endwin()
+    }
+
+    /// Takes the terminal back after `suspend()`: curses' screen and modes again; the next
+    /// `draw` repaints everything.
+    public func resume() {
+        guard active else { return }
+        _ = ct_refresh()  // the first refresh after endwin re-enters curses mode
+        raw()
+        noecho()
+        nonl()
+        ct_write_raw("\u{1B}[?2004h")
+        _ = ct_erase()
+        _ = ct_refresh()
+    }
+
     /// The current size in cells.
     public var size: Size { lastSize }
 

@@ -9,24 +9,25 @@ struct EvalMappingCommand: ParsableCommand {
         discussion: """
             Each input line is {"mapping": {...}, "event": {...}}; each output line is {"output": ...}, \
             {"absent": true} when the mapping resolves to nothing, or {"error": "..."}. Without "event" \
-            the mapping is only validated: {"valid": true} or the error. Exits 1 when any line gave an error.
+            the mapping is only validated: {"valid": true} or the error. Exit status: 0 no errors; 1 some \
+            line gave an error, or the input cannot be read.
             """
     )
 
-    @Argument(help: "NDJSON file to read, or - for standard input.")
-    var file: String = "-"
+    @Argument(help: ArgumentHelp("NDJSON file of requests; - reads standard input (the default when input is piped).", valueName: "file"))
+    var file: String?
 
     func run() throws {
-        let input: Int32
-        do { input = try InputDescriptor.openForReading(file) } catch {
-            Console.error("eval-mapping: \(error)")
-            throw ExitCode(2)
+        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
+        if InputDescriptor.wouldWaitOnATerminal(file) {
+            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "eval-mapping")
         }
+        let input: Int32
+        do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
         defer { InputDescriptor.closeIfOwned(input) }
         let errors: Int
         do { errors = try MappingEvaluation.run(input: input, output: 1) } catch {
-            Console.error("eval-mapping: \(error)")
-            throw ExitCode(1)
+            throw Console.fail(InputDescriptor.describe(error, reading: file))
         }
         if errors > 0 { throw ExitCode(1) }
     }

@@ -19,51 +19,53 @@ struct MapCommand: ParsableCommand {
             line per record, {"subscription": ..., "action": "userUpload", "record": {...}} (plus "warnings" \
             when a value was dropped), and one per failure, {"subscription": ..., "line": N, "error": ...}. \
             Lines that are not JSON objects give {"line": N, "error": ...}; the run goes on. \
-            Exit status: 0 all events mapped, 1 some line failed, 2 usage or configuration problem.
+            Exit status: 0 all events mapped; 1 some line failed, or the input or workspace cannot be \
+            read or is invalid (nothing is mapped then); 2 usage (e.g. several destinations and no \
+            --destination).
             """
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "Destination to use, by name or id (needed when the workspace has several).")
+    @Option(help: ArgumentHelp("Destination to use, by name or id (needed when the workspace has several).", valueName: "name"))
     var destination: String?
 
-    @Option(help: "Objects nested in Person Attributes: flatten (company.name), stringify (JSON text) or keep (CleverTap's nested-objects beta).")
+    @Option(help: ArgumentHelp("Objects nested in Person Attributes: flatten (company.name), stringify (JSON text) or keep (CleverTap's nested-objects beta).",
+                               valueName: "policy"))
     var nestedObjects: NestedObjectPolicy = .flatten
 
-    @Argument(help: "NDJSON file of Segment events, or - for standard input.")
-    var file: String = "-"
+    @Argument(help: ArgumentHelp("NDJSON file of Segment events; - reads standard input (the default when input is piped).", valueName: "file"))
+    var file: String?
 
     func run() throws {
+        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
+        if InputDescriptor.wouldWaitOnATerminal(file) {
+            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "map")
+        }
+        // Exit statuses as for every verb: what cannot be read or is invalid is 1, usage is 2.
+        let workspace: Workspace
+        do { workspace = try options.store().load(required: true) } catch { throw Console.fail(error.description) }
         let chosen: Destination
-        do {
-            let workspace = try options.store().load(required: true)
-            chosen = try DestinationChoice.pick(destination, in: workspace)
-        } catch {
-            Console.error("\(error)")
-            throw ExitCode(2)
+        do { chosen = try DestinationChoice.pick(destination, in: workspace) } catch {
+            if case .ambiguous = error { throw Console.usage(error.description, command: "map") }
+            throw Console.fail(error.description)
         }
         let pipeline = SubscriptionPipeline(destination: chosen, nestedObjects: nestedObjects)
         for warning in pipeline.warnings { Console.note("warning: \(warning)") }
         if !pipeline.problems.isEmpty {
             for problem in pipeline.problems { Console.error(problem.description) }
             Console.note("Fix the subscriptions above (`clevertap-actions config validate`), or disable them.")
-            throw ExitCode(2)
+            throw ExitCode(1)
         }
         if pipeline.subscriptions.isEmpty {
-            Console.error("destination \"\(chosen.name)\" has no enabled subscriptions")
-            throw ExitCode(2)
+            throw Console.fail("destination \"\(chosen.name)\" has no enabled subscriptions; enable one with the wizard or in the workspace file")
         }
         let input: Int32
-        do { input = try InputDescriptor.openForReading(file) } catch {
-            Console.error("\(error)")
-            throw ExitCode(2)
-        }
+        do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
         defer { InputDescriptor.closeIfOwned(input) }
         let summary: MapSummary
         do { summary = try MapStream.run(pipeline: pipeline, input: input, output: 1) } catch {
-            Console.error("\(error)")
-            throw ExitCode(1)
+            throw Console.fail(InputDescriptor.describe(error, reading: file))
         }
         if isatty(2) != 0 {
             Console.note("map: \(summary.events) events, \(summary.records) records, \(summary.failures) failures, \(summary.invalidLines) invalid lines")

@@ -49,6 +49,9 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         guard (0...65535).contains(port) else { throw Console.usage("--port \(port) is out of range; expected 0-65535", command: "sandbox") }
         guard latencyMs >= 0 else { throw Console.usage("--latency-ms must be 0 or more", command: "sandbox") }
+        guard (0...1).contains(failureRate) else {
+            throw Console.usage(SandboxConfigurationError.invalidFailureRate(failureRate).description, command: "sandbox")
+        }
         var configuration = SandboxConfiguration(port: port, stateFile: state, failureRate: failureRate, seed: seed,
                                                  latency: .milliseconds(latencyMs))
         switch (projectId, passcodeEnv) {

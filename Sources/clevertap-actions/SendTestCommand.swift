@@ -66,7 +66,8 @@ struct SendTestCommand: AsyncParsableCommand {
         let names = workspace.destinations.map { "\"\($0.name)\"" }.joined(separator: ", ")
         if let destination {
             guard let found = workspace.destinations.first(where: { $0.name == destination || $0.id == destination }) else {
-                throw Console.fail("no destination named \"\(destination)\"; the workspace has \(names.isEmpty ? "none" : names)")
+                throw Console.usage("--destination: no destination named \"\(destination)\"; the workspace has \(names.isEmpty ? "none" : names)",
+                                    command: "send-test")
             }
             return found
         }

@@ -30,7 +30,8 @@ enum WizardLauncher {
         let identifiers = FreshIdentifiers(
             sourceID: Identifiers.sourceID(), writeKey: Identifiers.writeKey(), destinationID: Identifiers.destinationID(),
             subscriptionIDs: Preset.quickSetup.map { _ in Identifiers.subscriptionID() })
-        let state = WizardState(workspace: workspace, configPath: store.path, identifiers: identifiers)
+        var state = WizardState(workspace: workspace, configPath: store.path, identifiers: identifiers)
+        state.sampleTime = Int64(Date().timeIntervalSince1970)
         let services = WizardServices(
             save: { workspace in
                 try store.save(workspace)

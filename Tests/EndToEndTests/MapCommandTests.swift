@@ -137,7 +137,7 @@ import Testing
             subscription["mapping"] = ["identity": ["@path": "$.userId"], "profileData": ["Email": ["@path": 5]]]
         }
         let result = try run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u"}"#)
-        #expect(result.status == 2)
+        #expect(result.status == 1, "an invalid workspace is invalid input, not usage")
         #expect(result.stdout.isEmpty)
         // The workspace check reports it on load, with the JSON path `config validate` prints.
         #expect(result.stderr.contains(#"destinations[0].subscriptions[0].mapping.profileData.Email: @path expects a string path (like "$.traits.email") or a directive, got a number"#))
@@ -160,17 +160,65 @@ import Testing
         #expect(disabled.stdout.isEmpty)
     }
 
-    @Test func usageProblemsExitTwo() throws {
+    /// One rule for every verb: what cannot be read or is invalid exits 1, naming the file and
+    /// why; only usage exits 2.
+    @Test func unreadableOrInvalidInputExitsOneAndSaysWhy() throws {
         let missing = try run(["map", "--config", directory + "/none.json"])
-        #expect(missing.status == 2)
+        #expect(missing.status == 1)
         #expect(missing.stderr.contains("no workspace there yet"))
+        try "{\"version\": 1,".write(toFile: directory + "/malformed.json", atomically: true, encoding: .utf8)
+        let malformed = try run(["map", "--config", directory + "/malformed.json"])
+        #expect(malformed.status == 1)
+        #expect(malformed.stderr.contains(directory + "/malformed.json"))
         try quickSetup()
         let unknown = try run(["map", "--config", config, "--destination", "Nope"])
-        #expect(unknown.status == 2)
+        #expect(unknown.status == 1)
         #expect(unknown.stderr.contains(#"no destination named "Nope"; the workspace has "CleverTap (Actions)""#))
-        let noFile = try run(["map", "--config", config, directory + "/absent.ndjson"])
-        #expect(noFile.status == 2)
-        #expect(noFile.stderr.contains("absent.ndjson failed: No such file or directory"))
+        for verb in [["map", "--config", config], ["eval-mapping"]] {
+            let noFile = try run(verb + [directory + "/absent.ndjson"])
+            #expect(noFile.status == 1)
+            #expect(noFile.stderr.contains("cannot read \(directory)/absent.ndjson: it does not exist"), "\(noFile.stderr)")
+            let folder = try run(verb + [directory])
+            #expect(folder.status == 1)
+            #expect(folder.stderr.contains("cannot read \(directory): it is a directory, not a file"), "\(folder.stderr)")
+            #expect(folder.stdout.isEmpty)
+        }
+    }
+
+    @Test func severalDestinationsWithoutChoosingIsUsage() throws {
+        try quickSetup()
+        let second = try run(["setup", "--non-interactive", "--config", config, "--source-name", "Website",
+                              "--destination-name", "Second", "--project-id", "W9R-486-4W6Z", "--passcode-env", "CT_PASSCODE",
+                              "--region", "eu1", "--quick"])
+        try #require(second.status == 0, "setup failed: \(second.stderr)")
+        let ambiguous = try run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u"}"#)
+        #expect(ambiguous.status == 2)
+        #expect(ambiguous.stderr.contains("choose one with --destination NAME"))
+        let chosen = try run(["map", "--config", config, "--destination", "Second"], stdin: #"{"type":"identify","userId":"u"}"#)
+        #expect(chosen.status == 0, "\(chosen.stderr)")
+    }
+
+    @Test func helpNamesOptionValuesLikeTheOtherVerbs() throws {
+        let help = try run(["map", "--help"])
+        #expect(help.stdout.contains("--destination <name>"))
+        #expect(help.stdout.contains("--nested-objects <policy>"))
+    }
+
+    /// Typed at a terminal with no file named, both verbs say what they want instead of
+    /// waiting silently; `-` reads the terminal on purpose.
+    @Test(arguments: ["map", "eval-mapping"])
+    func noInputOnATerminalIsUsage(verb: String) throws {
+        let noFile = try WizardTmux(arguments: [verb])
+        let screen = try noFile.waitFor("EXIT:")
+        #expect(screen.contains("EXIT:2"))
+        #expect(screen.contains("no input: name an NDJSON file, or pipe lines into standard input"))
+        guard verb == "eval-mapping" else { return }
+        let typed = try WizardTmux(arguments: [verb, "-"])
+        try typed.type(#"{"mapping":{"@path":"$.a"},"event":{"a":7}}"#)
+        try typed.keys("Enter")
+        try typed.waitFor(#"{"output":7}"#)
+        try typed.keys("C-d")
+        #expect(try typed.waitFor("EXIT:").contains("EXIT:0"))
     }
 
     @Test func evalMappingAnswersEachLine() throws {
@@ -190,7 +238,9 @@ import Testing
             #"{"error":"x: @liquid is not supported yet; use @template or @path"}"#,
             #"{"valid":true}"#,
             #"{"error":"line 5: invalid JSON: invalid literal, expected null at column 1"}"#,
-            #"{"error":"the event must be a JSON object, got array"}"#,
+            // A malformed request names its line, as in eval-trigger: blank lines get no answer,
+            // so answers and input lines need not pair up by position.
+            #"{"error":"line 6: \"event\" must be a JSON object, got an array"}"#,
         ])
         let clean = try run(["eval-mapping", "-"], stdin: #"{"mapping":{"@template":"{{a}}!"},"event":{"a":1}}"#)
         #expect(clean.status == 0)

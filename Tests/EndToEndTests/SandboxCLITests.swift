@@ -235,13 +235,34 @@ import Testing
         (["--faults", "200"], Int32(2), "--faults"),
         (["--project-id", "TEST-SBX-123-456Z"], 2, "go together"),
         (["--project-id", "TEST-SBX-123-456Z", "--passcode-env", "NOT_SET_ANYWHERE"], 1, "NOT_SET_ANYWHERE"),
-        (["--failure-rate", "2"], 1, "Failure rate 2.0 is out of range"),
+        (["--failure-rate", "2"], 2, "Failure rate 2.0 is out of range"),
     ])
     func badSandboxOptionsAreRefused(arguments: [String], status: Int32, message: String) throws {
         let result = try run(["sandbox"] + arguments)
         #expect(result.status == status)
         #expect(result.stderr.contains(message))
         #expect(result.stdout.isEmpty, "no URL is printed when the sandbox does not start")
+    }
+
+    /// Naming a destination that does not exist is a usage error (exit 2), like leaving out
+    /// --destination when there are several; it used to exit 1, as if CleverTap had refused.
+    @Test func destinationChoiceMistakesAreUsageErrors() throws {
+        for name in ["First", "Second"] {
+            let made = try run(["setup", "--non-interactive", "--config", config, "--source-name", "Website",
+                                "--source-type", "javascript", "--project-id", Self.demoProject,
+                                "--passcode-env", "CLEVERTAP_PASSCODE", "--endpoint", "http://127.0.0.1:9", "--quick",
+                                "--destination-name", name])
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let several = try run(["send-test", "identify", "--config", config, "--dry-run"])
+        #expect(several.status == 2)
+        #expect(several.stderr.contains(#"several destinations ("First", "Second"); pick one with --destination NAME"#))
+        let unknown = try run(["send-test", "identify", "--config", config, "--dry-run", "--destination", "Nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains(#"no destination named "Nope"; the workspace has "First", "Second""#))
+        #expect(unknown.stdout.isEmpty)
+        let chosen = try run(["send-test", "identify", "--config", config, "--dry-run", "--destination", "Second"])
+        #expect(chosen.status == 0)
     }
 
     @Test func ownAccountFromTheEnvironment() throws {

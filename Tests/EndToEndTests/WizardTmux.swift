@@ -86,6 +86,12 @@ final class WizardTmux {
         try tmux(["send-keys", "-t", session] + names)
     }
 
+    /// One named key pressed `count` times (e.g. `Down` through a list).
+    func press(_ name: String, times count: Int) throws {
+        guard count > 0 else { return }
+        try tmux(["send-keys", "-t", session, "-N", "\(count)", name])
+    }
+
     /// Text typed key by key.
     func type(_ text: String) throws {
         try tmux(["send-keys", "-t", session, "-l", text])

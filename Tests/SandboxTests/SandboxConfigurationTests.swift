@@ -25,11 +25,14 @@ import Testing
 
     @Test func busyPortIsReported() async throws {
         let first = try await SandboxServer(configuration: SandboxConfiguration()).start()
-        await #expect(throws: SandboxConfigurationError.self) {
+        let error = await #expect(throws: SandboxConfigurationError.self) {
             let second = try await SandboxServer(configuration: SandboxConfiguration(port: first.port)).start()
             await second.stop()
         }
         await first.stop()
+        let text = try #require(error).description
+        #expect(text.contains("127.0.0.1:\(first.port) (another program already uses that port)"), "\(text)")
+        #expect(!text.contains("errno") && !text.contains("descriptor"), "\(text)")
     }
 
     @Test func stateSurvivesARestartAndIsPrivate() async throws {

@@ -263,14 +263,14 @@ import TerminalUI
         #expect(!command.contains("dca1d7eb0a1b2c3d"))
     }
 
-    @Test func customizedSetupAddsOnlyChosenPresets() throws {
+    @Test func customizedSetupSavesTheSubscriptionsBuiltInTheList() throws {
         var driver = atSetupMode()
         driver.press(.down)
         #expect(driver.state.setupMode.mode == .customized)
-        #expect(driver.text.contains("[ ] User Upload"))
-        driver.press(.down, .down, .character(" "))
-        #expect(driver.text.contains("[x] User Delete"))
-        driver.press(.enter, .enter)
+        driver.press(.enter)
+        #expect(driver.state.phase == .subscriptions)
+        driver.press(.character("d"), .enter)  // add "Delete User" with the offered name
+        driver.press(.character("n"), .enter)  // next, then save on Review
         guard case .save(let workspace)? = driver.effects.last else {
             Issue.record("expected a save")
             return
@@ -278,6 +278,7 @@ import TerminalUI
         let destination = try #require(workspace.destinations.first)
         #expect(destination.setupMode == .customized)
         #expect(destination.subscriptions.map(\.action) == [.userDelete])
+        #expect(destination.subscriptions.map(\.name) == ["Delete User"])
     }
 
     @Test func backNavigationKeepsEverythingEntered() {

@@ -118,7 +118,7 @@ public enum ActionRecordBuilder {
             }
             return drop("\"\(text)\" is not a Unix time or an ISO-8601 date-time")
         case let other?:
-            return drop("is \(other.kindName == "array" || other.kindName == "object" ? "an" : "a") \(other.kindName), not a time")
+            return drop("is \(other.kindWithArticle), not a time")
         }
     }
 

@@ -81,6 +81,9 @@ public final class CleverTapClient: Sendable {
                                           read: Self.timeAmount(configuration.requestTimeout))
         // Our retry policy decides about failed connections, so they surface at once.
         httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        // CleverTap allows 15 uploads and 3 deletes in flight per account; the library's default of
+        // 8 connections per host would queue the rest and cap delivery at 8 requests in flight.
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 18
         // A redirect would carry the passcode header to a host nobody configured.
         httpConfiguration.redirectConfiguration = .disallow
         httpConfiguration.decompression = .disabled

@@ -46,10 +46,6 @@ struct MappingCompiler {
         keys.map { "\"\($0)\"" }.joined(separator: ", ")
     }
 
-    private static func article(_ kind: String) -> String {
-        ["a", "e", "i", "o", "u"].contains(kind.first.map(String.init) ?? "") ? "an \(kind)" : "a \(kind)"
-    }
-
     mutating func compileDirective(_ object: JSONObject, at location: JSONPath) -> MappingNode {
         let directiveKeys = object.keys.filter { $0.hasPrefix("@") }
         // mapping-kit lets `_metadata` ride along with a directive (its UI stores hints there).
@@ -80,7 +76,7 @@ struct MappingCompiler {
             case _ where Self.isDirectiveObject(argument):
                 return .computedPath(compile(argument, at: inside), location)
             default:
-                fail(location, "@path expects a string path (like \"$.traits.email\") or a directive, got \(Self.article(argument.kindName))")
+                fail(location, "@path expects a string path (like \"$.traits.email\") or a directive, got \(argument.kindWithArticle)")
                 return .nothing
             }
         case .template:
@@ -89,7 +85,7 @@ struct MappingCompiler {
             case _ where Self.isDirectiveObject(argument):
                 return .computedTemplate(compile(argument, at: inside), location)
             default:
-                fail(location, "@template expects a string (like \"{{traits.name}}\") or a directive, got \(Self.article(argument.kindName))")
+                fail(location, "@template expects a string (like \"{{traits.name}}\") or a directive, got \(argument.kindWithArticle)")
                 return .nothing
             }
         case .literal:
@@ -113,7 +109,7 @@ struct MappingCompiler {
     private mutating func options(_ argument: JSONValue, of directive: MappingDirective, allowed: [String],
                                   expected: String, at location: JSONPath) -> JSONObject? {
         guard case .object(let object) = argument, !Self.isDirectiveObject(argument) else {
-            let kind = Self.isDirectiveObject(argument) ? "a directive" : Self.article(argument.kindName)
+            let kind = Self.isDirectiveObject(argument) ? "a directive" : argument.kindWithArticle
             fail(location, "\(directive.rawValue) expects an object with \(expected), got \(kind)")
             return nil
         }
@@ -134,7 +130,7 @@ struct MappingCompiler {
         case _ where Self.isDirectiveObject(value):
             return compile(value, at: location.key(directive.rawValue).key(option))
         default:
-            fail(location, "\(directive.rawValue) \"\(option)\" must be a string or a directive, got \(Self.article(value.kindName))")
+            fail(location, "\(directive.rawValue) \"\(option)\" must be a string or a directive, got \(value.kindWithArticle)")
             return nil
         }
     }
@@ -142,7 +138,7 @@ struct MappingCompiler {
     private mutating func objectOrDirective(_ value: JSONValue, option: String, of directive: MappingDirective,
                                             at location: JSONPath) -> MappingNode? {
         if case .object = value { return compile(value, at: location.key(directive.rawValue).key(option)) }
-        fail(location, "\(directive.rawValue) \"\(option)\" must be an object or a directive, got \(Self.article(value.kindName))")
+        fail(location, "\(directive.rawValue) \"\(option)\" must be an object or a directive, got \(value.kindWithArticle)")
         return nil
     }
 
@@ -165,7 +161,7 @@ struct MappingCompiler {
         case nil, .null?: return defaultValue
         case .bool(let b)?: return b
         case let other?:
-            fail(location, "\(directive.rawValue) \"\(option)\" must be true or false, got \(Self.article(other.kindName))")
+            fail(location, "\(directive.rawValue) \"\(option)\" must be true or false, got \(other.kindWithArticle)")
             return defaultValue
         }
     }
@@ -211,21 +207,21 @@ struct MappingCompiler {
     private mutating func compileArrayPath(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         let inside = location.key(MappingDirective.arrayPath.rawValue)
         guard case .array(let parts) = argument, (1...2).contains(parts.count) else {
-            fail(location, "@arrayPath expects [path] or [path, item shape], got \(argument.kindName == "array" ? "an array of \(argument.arrayValue?.count ?? 0)" : Self.article(argument.kindName))")
+            fail(location, "@arrayPath expects [path] or [path, item shape], got \(argument.kindName == "array" ? "an array of \(argument.arrayValue?.count ?? 0)" : argument.kindWithArticle)")
             return .nothing
         }
         var root: ArrayPathRoot?
         switch parts[0] {
         case .string(let path): root = .path(EventPath(path))
         case _ where Self.isDirectiveObject(parts[0]): root = .computed(compile(parts[0], at: inside.index(0)))
-        default: fail(location, "@arrayPath path must be a string or a directive, got \(Self.article(parts[0].kindName))")
+        default: fail(location, "@arrayPath path must be a string or a directive, got \(parts[0].kindWithArticle)")
         }
         var shape: MappingNode?
         if parts.count == 2 {
             switch parts[1] {
             case .object(let object) where object.isEmpty: shape = nil
             case .object: shape = compile(parts[1], at: inside.index(1))
-            default: fail(location, "@arrayPath item shape must be an object, got \(Self.article(parts[1].kindName))")
+            default: fail(location, "@arrayPath item shape must be an object, got \(parts[1].kindWithArticle)")
             }
         }
         guard let root else { return .nothing }
@@ -252,7 +248,7 @@ struct MappingCompiler {
             return nil
         }
         guard case .string(let text) = value, range.contains(text.utf16.count) else {
-            fail(location, "@replace \"\(option)\" must be a string of \(range.lowerBound) to \(range.upperBound) characters, got \(value.kindName == "string" ? "\(value.stringValue!.utf16.count) characters" : Self.article(value.kindName))")
+            fail(location, "@replace \"\(option)\" must be a string of \(range.lowerBound) to \(range.upperBound) characters, got \(value.kindName == "string" ? "\(value.stringValue!.utf16.count) characters" : value.kindWithArticle)")
             return nil
         }
         return text
@@ -333,12 +329,12 @@ struct MappingCompiler {
                 if case .object = element {
                     compiled.append(compile(element, at: objectsAt.index(index)))
                 } else {
-                    fail(location, "@merge \"objects\"[\(index)] must be an object or a directive, got \(Self.article(element.kindName))")
+                    fail(location, "@merge \"objects\"[\(index)] must be an object or a directive, got \(element.kindWithArticle)")
                 }
             }
             nodes = compiled
         case nil: fail(location, "@merge needs \"objects\" (an array of objects or directives)")
-        case let other?: fail(location, "@merge \"objects\" must be an array, got \(Self.article(other.kindName))")
+        case let other?: fail(location, "@merge \"objects\" must be an array, got \(other.kindWithArticle)")
         }
         guard let direction, let nodes else { return .nothing }
         return .merge(nodes, rightmostWins: direction == "right")

@@ -33,3 +33,12 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { issues.map(\.description).joined(separator: "; ") }
 }
+
+extension JSONValue {
+    /// `a string`, `an object`, `a null`: the value's kind as messages name it
+    /// ("… got an array"), shared so every mapping, record and stream message reads alike.
+    var kindWithArticle: String {
+        let kind = kindName
+        return kind.first.map { "aeiou".contains($0) } == true ? "an \(kind)" : "a \(kind)"
+    }
+}

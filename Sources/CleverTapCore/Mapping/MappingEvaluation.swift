@@ -33,7 +33,7 @@ public enum MappingEvaluation {
         }
         guard let event = object["event"] else { return ["valid": true] }
         guard case .object = event else {
-            return failure("the event must be a JSON object, got \(event.kindName)")
+            return failure("line \(number): \"event\" must be a JSON object, got \(event.kindWithArticle)")
         }
         do throws(MappingError) {
             if let output = try compiled.apply(to: event) { return .object(JSONObject([JSONObject.Member(key: "output", value: output)])) }
@@ -53,7 +53,7 @@ public enum MappingEvaluation {
         var reader = ByteLineReader(descriptor: input, chunkSize: 1 << 16)
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 1 << 16)
         var errors = 0
-        try reader.forEachLine { (line, number) throws(StreamIOError) in
+        try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
             if MapStream.isBlank(line) { return }
             let result = answer(line: line, number: number)
             if result["error"] != nil { errors += 1 }

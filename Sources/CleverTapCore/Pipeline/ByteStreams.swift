@@ -39,8 +39,11 @@ public struct ByteLineReader: ~Copyable {
 
     /// Calls `body` with each line (without its `\n`, and without a `\r` before it) until the
     /// input ends; a last line without a newline is included. The buffer is valid only inside
-    /// `body`.
-    public mutating func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws(StreamIOError) -> Void) throws(StreamIOError) {
+    /// `body`. `beforeReading` runs whenever every line read so far has been handed out and the
+    /// reader is about to read (and perhaps wait) again: the moment to flush output, so answers
+    /// to lines typed at a terminal or trickling through a pipe appear at once.
+    public mutating func forEachLine(beforeReading: () throws(StreamIOError) -> Void = {},
+                                     _ body: (UnsafeBufferPointer<UInt8>, Int) throws(StreamIOError) -> Void) throws(StreamIOError) {
         while true {
             // Hand out every complete line in the buffer.
             let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -50,7 +53,7 @@ public struct ByteLineReader: ~Copyable {
                 var contentEnd = lineEnd
                 if contentEnd > start && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 lineNumber += 1
-                try body(UnsafeBufferPointer(start: base + start, count: contentEnd - start), lineNumber)
+                try body(Self.line(base, from: start, to: contentEnd, number: lineNumber), lineNumber)
                 start = lineEnd + 1
             }
             if reachedEnd {
@@ -58,13 +61,23 @@ public struct ByteLineReader: ~Copyable {
                     var contentEnd = end
                     if base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                     lineNumber += 1
-                    try body(UnsafeBufferPointer(start: base + start, count: contentEnd - start), lineNumber)
+                    try body(Self.line(base, from: start, to: contentEnd, number: lineNumber), lineNumber)
                 }
                 start = end
                 return
             }
+            try beforeReading()
             try refill()
         }
+    }
+
+    /// The line's bytes; a UTF-8 byte order mark opening the input is dropped, since editors on
+    /// Windows write one and it would otherwise make line 1 invalid JSON.
+    @inline(__always)
+    private static func line(_ base: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, number: Int) -> UnsafeBufferPointer<UInt8> {
+        var start = start
+        if number == 1 && end - start >= 3 && base[start] == 0xEF && base[start + 1] == 0xBB && base[start + 2] == 0xBF { start += 3 }
+        return UnsafeBufferPointer(start: base + start, count: end - start)
     }
 
     private mutating func refill() throws(StreamIOError) {
@@ -126,17 +139,62 @@ public struct BufferedByteWriter: ~Copyable {
     }
 }
 
+/// An input file that cannot be read, with the reason in words a user can act on.
+public struct InputOpenError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    /// `it does not exist`, `it is a directory, not a file`, `permission denied`, …
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "cannot read \(path): \(reason)" }
+}
+
 /// Opens what a command was given as input: a file path, or `-` / nothing for standard input.
 public enum InputDescriptor {
     /// The descriptor to read; the caller closes it unless it is standard input (0).
-    public static func openForReading(_ path: String?) throws(StreamIOError) -> Int32 {
+    /// Pipes and devices (`<(cmd)`, `/dev/stdin`) are accepted; a directory is refused here
+    /// rather than failing later with a bare `read failed: Is a directory`.
+    public static func openForReading(_ path: String?) throws(InputOpenError) -> Int32 {
         guard let path, path != "-" else { return 0 }
-        while true {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            if descriptor >= 0 { return descriptor }
-            if errno == EINTR { continue }
-            throw StreamIOError(operation: "opening \(path)", code: errno)
+        if path.isEmpty { throw InputOpenError(path: "\"\"", reason: "the path is empty; give a file, or - for standard input") }
+        var descriptor: Int32
+        repeat { descriptor = open(path, O_RDONLY | O_CLOEXEC) } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else { throw InputOpenError(path: path, reason: reason(errno)) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            _ = close(descriptor)
+            throw InputOpenError(path: path, reason: "it is a directory, not a file")
         }
+        return descriptor
+    }
+
+    /// True when no input was named and standard input is a terminal: the command would sit
+    /// waiting for typing, which a user who forgot the file name takes for a hang.
+    public static func wouldWaitOnATerminal(_ path: String?) -> Bool {
+        path == nil && isatty(0) != 0
+    }
+
+    /// What the user reads for the errors people actually meet; the system's words otherwise.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: return "it does not exist"
+        case EACCES, EPERM: return "permission denied"
+        case ENOTDIR: return "a part of the path is not a directory"
+        case EISDIR: return "it is a directory, not a file"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// A failure while streaming, naming the side that failed: the input (its path, or
+    /// `standard input`) for a read, `standard output` for a write.
+    public static func describe(_ error: StreamIOError, reading path: String?) -> String {
+        guard error.operation == "read" else { return "standard output: \(error)" }
+        guard let path, path != "-" else { return "standard input: \(error)" }
+        return "\(path): \(error)"
     }
 
     public static func closeIfOwned(_ descriptor: Int32) {

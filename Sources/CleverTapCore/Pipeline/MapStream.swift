@@ -28,7 +28,7 @@ public enum MapStream {
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         var outcomes: [PipelineOutcome] = []
-        try reader.forEachLine { (line, number) throws(StreamIOError) in
+        try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
             summary.lines = number
             if isBlank(line) { return }
             let event: JSONValue
@@ -43,7 +43,7 @@ public enum MapStream {
             }
             guard case .object = event else {
                 summary.invalidLines += 1
-                writeLineError("an event must be a JSON object, got \(event.kindName == "array" ? "an array" : "a \(event.kindName)")",
+                writeLineError("an event must be a JSON object, got \(event.kindWithArticle)",
                                line: number, into: &writer.bytes)
                 try writer.flushIfNeeded()
                 return

@@ -17,7 +17,7 @@ enum MappingSaveError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The field mapping of one subscription: each of the action's fields with its current mapping,
 /// suggestions from the sample event, key-by-key Person Attributes, and the Convert Timestamps
 /// toggle. Produces the subscription's mapping object; keys the action does not define are kept.
-struct MappingEditor: Sendable, Equatable {
+struct MappingEditor: Sendable, Hashable {
     /// One action field and how it is mapped now.
     struct Row: Sendable, Hashable {
         var field: ActionField

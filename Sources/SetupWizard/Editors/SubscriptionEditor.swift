@@ -22,7 +22,7 @@ enum SubscriptionSaveError: Error, Sendable, Equatable, CustomStringConvertible 
 /// Editing one subscription: its trigger, its field mapping and the live preview, all against
 /// one sample event the user can switch or edit. This is what the wizard shows after "edit" on
 /// the subscription list; `save()` hands back the subscription for `SubscriptionListEditor.update`.
-struct SubscriptionEditor: Sendable, Equatable {
+struct SubscriptionEditor: Sendable, Hashable {
     enum Pane: Sendable, Hashable { case trigger, mapping }
 
     /// The subscription as it was when editing began (for "discard changes?").
@@ -118,7 +118,8 @@ struct SubscriptionEditor: Sendable, Equatable {
         samples.render(into: &screen, frame: PaneFrame(column: frame.column, row: frame.row, width: frame.width, height: 2))
         let top = frame.row + 2
         let height = max(0, frame.height - 2)
-        let leftWidth = frame.width * 3 / 5
+        // Wide enough for a mapping row's label, type and a key-by-key summary at 80 columns.
+        let leftWidth = frame.width * 7 / 10
         let triggerHeight = min(height / 2, trigger.mode == .builder ? trigger.builder.conditions.count + 4 : 5)
         trigger.render(into: &screen, frame: PaneFrame(column: frame.column, row: top, width: leftWidth - 1, height: triggerHeight))
         mapping.render(into: &screen, frame: PaneFrame(column: frame.column, row: top + triggerHeight + 1, width: leftWidth - 1,

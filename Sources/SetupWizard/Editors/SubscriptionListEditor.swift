@@ -25,7 +25,7 @@ enum SubscriptionListError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Names are trimmed, never empty, and unique ignoring case (two subscriptions a person cannot
 /// tell apart in a list are a trap). Ids are stable: renaming keeps the id.
-struct SubscriptionListEditor: Sendable, Equatable {
+struct SubscriptionListEditor: Sendable, Hashable {
     static let maximumNameLength = 64
 
     private(set) var subscriptions: [Subscription]

@@ -4,7 +4,7 @@ import TerminalUI
 /// The trigger of one subscription, edited either in the builder (conditions joined by all/any)
 /// or as raw text in the full trigger language. Builder -> raw always keeps the text; raw ->
 /// builder happens only when the builder can show the text exactly, otherwise `notice` says why.
-struct TriggerEditor: Sendable, Equatable {
+struct TriggerEditor: Sendable, Hashable {
     enum Mode: Sendable, Hashable { case builder, raw }
 
     private(set) var mode: Mode
