@@ -88,7 +88,8 @@ public enum PlainRunner {
             case .invalid(let reason):
                 output("Error: \(reason)\n")
             case .send(let messages):
-                if let outcome = await apply(messages, to: &state, output: output, handler: handler) {
+                if let outcome = await apply(messages, to: &state, output: output, handler: handler,
+                                             inputIsTerminal: input.isTerminal) {
                     return PlainRunResult(outcome: outcome, endedByEndOfInput: false)
                 }
             }
@@ -108,7 +109,7 @@ public enum PlainRunner {
     /// Feeds `messages` to `update`, running each effect to completion and feeding its answer back
     /// before the next message. Returns the outcome when the wizard exits.
     static func apply(_ messages: [WizardMessage], to state: inout WizardState, output: (String) -> Void,
-                      handler: WizardEffectHandler) async -> WizardOutcome? {
+                      handler: WizardEffectHandler, inputIsTerminal: Bool) async -> WizardOutcome? {
         var queue = messages[...]
         while let message = queue.popFirst() {
             for effect in Wizard.update(&state, message) {
@@ -118,6 +119,13 @@ public enum PlainRunner {
                 if case .verifyCredentials = effect { output("Checking credentials...\n") }
                 if case .save = effect { output("Saving...\n") }
                 if case .sendTest(let request) = effect { output("Sending the sample \(request.kind.displayName) event...\n") }
+                if case .editSample = effect, !inputIsTerminal {
+                    // An editor started now would read the answers meant for the wizard.
+                    queue.insert(.sampleEditFailed("$EDITOR needs a terminal, and plain mode is reading its answers from a pipe; "
+                                                   + "choose a built-in sample instead"), at: queue.startIndex)
+                    continue
+                }
+                if case .editSample = effect { output("Opening the sample event in $EDITOR...\n") }
                 if let answer = await handler.perform(effect) {
                     // The answer comes before the rest of the line's keys, as if it were instant.
                     queue.insert(answer, at: queue.startIndex)
