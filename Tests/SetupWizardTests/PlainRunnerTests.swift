@@ -68,6 +68,16 @@ import Testing
         #expect(text.contains("Choose (1-"))
     }
 
+    @Test func theEditorIsNotStartedWhileAnswersComeFromAPipe() async {
+        // Quick path to Customized Setup, then key by key: u (add User Upload), Enter, Enter (open
+        // its editor), Ctrl-O ($EDITOR on the sample).
+        let (result, text, _) = await run(["Website", "", "", "https://in1.dashboard.clevertap.com/844-6K7-984Z/main", "",
+                                           "dca1d7eb3a6e4a0e9f2b", "", "1", "2", "u", "", "", "ctrl-o"])
+        #expect(result.endedByEndOfInput)
+        #expect(!text.contains("Opening the sample event in $EDITOR"))
+        #expect(text.contains("$EDITOR needs a terminal"))
+    }
+
     @Test func helpAndWrongAnswersChangeNothing() async {
         let (result, text, _) = await run(["?", "9", "q"], workspace: .sample)
         #expect(text.contains(PlainInput.help))

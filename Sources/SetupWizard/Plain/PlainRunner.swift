@@ -88,7 +88,8 @@ public enum PlainRunner {
             case .invalid(let reason):
                 output("Error: \(reason)\n")
             case .send(let messages):
-                if let outcome = await apply(messages, to: &state, output: output, handler: handler) {
+                if let outcome = await apply(messages, to: &state, output: output, handler: handler,
+                                             inputIsTerminal: input.isTerminal) {
                     return PlainRunResult(outcome: outcome, endedByEndOfInput: false)
                 }
             }
@@ -108,18 +109,23 @@ public enum PlainRunner {
     /// Feeds `messages` to `update`, running each effect to completion and feeding its answer back
     /// before the next message. Returns the outcome when the wizard exits.
     static func apply(_ messages: [WizardMessage], to state: inout WizardState, output: (String) -> Void,
-                      handler: WizardEffectHandler) async -> WizardOutcome? {
+                      handler: WizardEffectHandler, inputIsTerminal: Bool) async -> WizardOutcome? {
         var queue = messages[...]
         while let message = queue.popFirst() {
             for effect in Wizard.update(&state, message) {
                 if case .exit(let outcome) = effect { return outcome }
-                switch effect {
-                case .verifyCredentials: output("Checking credentials...\n")
-                case .save: output("Saving...\n")
-                case .sendTest(let request): output("Sending the sample \(request.kind.displayName) event...\n")
-                case .editSample: output("Opening the sample event in your editor...\n")
-                case .exit: break
+                // What is happening, in words, while the effect runs (the full-screen wizard's spinner).
+                // Not an exhaustive switch: effects added later still run, just without a line.
+                if case .verifyCredentials = effect { output("Checking credentials...\n") }
+                if case .save = effect { output("Saving...\n") }
+                if case .sendTest(let request) = effect { output("Sending the sample \(request.kind.displayName) event...\n") }
+                if case .editSample = effect, !inputIsTerminal {
+                    // An editor started now would read the answers meant for the wizard.
+                    queue.insert(.sampleEditFailed("$EDITOR needs a terminal, and plain mode is reading its answers from a pipe; "
+                                                   + "choose a built-in sample instead"), at: queue.startIndex)
+                    continue
                 }
+                if case .editSample = effect { output("Opening the sample event in $EDITOR...\n") }
                 if let answer = await handler.perform(effect) {
                     // The answer comes before the rest of the line's keys, as if it were instant.
                     queue.insert(answer, at: queue.startIndex)
