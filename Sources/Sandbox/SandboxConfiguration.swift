@@ -57,6 +57,7 @@ public enum SandboxConfigurationError: Error, Sendable, Hashable, CustomStringCo
     case invalidFailureRate(Double)
     case stateFileUnreadable(path: String, detail: String)
     case stateFileInvalid(path: String, detail: String)
+    case stateFileUnwritable(path: String, detail: String)
     case bindFailed(port: Int, detail: String)
 
     public var description: String {
@@ -69,6 +70,8 @@ public enum SandboxConfigurationError: Error, Sendable, Hashable, CustomStringCo
             return "The sandbox state file \(path) cannot be read (\(detail)). Check its permissions, or start without --state."
         case .stateFileInvalid(let path, let detail):
             return "The sandbox state file \(path) is not a sandbox state document (\(detail)). Move it away or fix it; nothing was overwritten."
+        case .stateFileUnwritable(let path, let detail):
+            return "The sandbox state file \(path) cannot be written (\(detail)). Create the directory or pick another path, or start without --state."
         case .bindFailed(let port, let detail):
             return "The sandbox could not listen on 127.0.0.1:\(port) (\(detail)). Pick another --port, or 0 for any free port."
         }

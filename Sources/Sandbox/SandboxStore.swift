@@ -101,7 +101,12 @@ struct LoggedRequest: Sendable {
 /// script and the held (`timeout`) requests. One actor, so requests see a consistent store.
 actor SandboxStore {
     private let configuration: SandboxConfiguration
-    private var profiles: [SandboxProfile] = []
+    private var profiles: [SandboxProfile] = [] { didSet { indexIsStale = true } }
+    /// Positions in `profiles` by account + identity and by account + objectId: an upload of 1000
+    /// records into a store of many thousand profiles must not scan the store per record.
+    private var byIdentity: [String: Int] = [:]
+    private var byObjectID: [String: Int] = [:]
+    private var indexIsStale = true
     private var events: [JSONValue] = []
     private var requests: [LoggedRequest] = []
     private var requestSequence = 0
@@ -195,9 +200,9 @@ actor SandboxStore {
             }
             let identity = Self.text(object["identity"])
             let objectID = Self.text(object["objectId"])
-            let index = profiles.firstIndex {
-                $0.accountID == account && ((identity != nil && $0.identity == identity) || (objectID != nil && $0.objectID == objectID))
-            }
+            if indexIsStale { rebuildIndex() }
+            let index = identity.flatMap { byIdentity[Self.indexKey(account, $0)] }
+                ?? objectID.flatMap { byObjectID[Self.indexKey(account, $0)] }
             var profile: SandboxProfile
             if let index { profile = profiles[index] } else {
                 objectIDSequence += 1
@@ -207,7 +212,12 @@ actor SandboxStore {
             if profile.identity == nil { profile.identity = identity }
             if let ts = object["ts"]?.intValue { profile.ts = ts }
             profile.merge(object["profileData"]?.objectValue ?? JSONObject())
+            let position = index ?? profiles.count
             if let index { profiles[index] = profile } else { profiles.append(profile) }
+            // Keep the index in step with this one change instead of rebuilding it per record.
+            if let known = profile.identity { byIdentity[Self.indexKey(account, known)] = position }
+            byObjectID[Self.indexKey(account, profile.objectID)] = position
+            indexIsStale = false
         }
         persist()
     }
@@ -227,6 +237,20 @@ actor SandboxStore {
         let removed = before - profiles.count
         if removed > 0 { persist() }
         return removed
+    }
+
+    private static func indexKey(_ account: String, _ id: String) -> String { account + "\u{0}" + id }
+
+    /// Rebuilds both indexes; after a load or a delete, which move positions.
+    private func rebuildIndex() {
+        byIdentity.removeAll(keepingCapacity: true)
+        byObjectID.removeAll(keepingCapacity: true)
+        // Reversed so that, as with a first-match scan, the earliest profile wins a duplicate key.
+        for (position, profile) in profiles.enumerated().reversed() {
+            if let identity = profile.identity { byIdentity[Self.indexKey(profile.accountID, identity)] = position }
+            byObjectID[Self.indexKey(profile.accountID, profile.objectID)] = position
+        }
+        indexIsStale = false
     }
 
     func allProfiles() -> [SandboxProfile] { profiles }
@@ -278,13 +302,35 @@ actor SandboxStore {
         }
     }
 
+    /// The state is written next to `path` (temporary file, then rename), so its directory must
+    /// exist and be writable.
+    private static func checkWritable(path: String) throws(SandboxConfigurationError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .stateFileUnwritable(path: path, detail: "the directory \(directory) does not exist")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw .stateFileUnwritable(path: path, detail: "the directory \(directory) is not writable")
+        }
+    }
+
     private static func load(path: String) throws(SandboxConfigurationError)
         -> (profiles: [SandboxProfile], events: [JSONValue], objectIDSequence: Int)
     {
-        guard FileManager.default.fileExists(atPath: path) else { return ([], [], 0) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .stateFileUnreadable(path: path, detail: "permission denied or not a file")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // A new file: make sure it can be written now, rather than losing every upload later.
+            try checkWritable(path: path)
+            return ([], [], 0)
         }
+        if isDirectory.boolValue {
+            throw .stateFileUnreadable(path: path, detail: "it is a directory; give a file path, e.g. \(path)/sandbox-state.json")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .stateFileUnreadable(path: path, detail: "permission denied")
+        }
+        try checkWritable(path: path)
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: data) } catch {
             let (line, column) = error.lineAndColumn(in: data)

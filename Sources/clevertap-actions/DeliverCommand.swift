@@ -112,7 +112,7 @@ struct DeliverCommand: AsyncParsableCommand {
 
         let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64((flushInterval * 1000).rounded())))
         // A dry run writes requests in input order, so it sends one at a time.
-        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: dryRun ? 1 : concurrency))
+        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: dryRun)
 
         let report: DeliveryReport
         let reportToStandardError: Bool

@@ -26,6 +26,9 @@ struct SetupCommand: AsyncParsableCommand {
     @Flag(help: "Take everything from options instead of opening the wizard.")
     var nonInteractive = false
 
+    @Flag(help: "Run the wizard as numbered line prompts on stdin/stdout (screen readers, dumb terminals, pipes); automatic when TERM is dumb.")
+    var plain = false
+
     @Option(help: ArgumentHelp("Source to connect (reused if it exists, created otherwise).", valueName: "name"))
     var sourceName: String?
 
@@ -67,9 +70,10 @@ struct SetupCommand: AsyncParsableCommand {
             throw Console.usage("a passcode is never accepted as an argument (it would leak into shell history and process lists); use --passcode-env VAR or --passcode-stdin", command: "setup")
         }
         guard nonInteractive else {
-            try await runInteractiveSetup(configPath: options.config)
+            try await runInteractiveSetup(configPath: options.config, plain: plain)
             return
         }
+        if plain { throw Console.usage("--plain and --non-interactive both given; choose one", command: "setup") }
         guard let sourceName else { throw Console.usage("--source-name is required with --non-interactive", command: "setup") }
         var type: SourceType?
         if let sourceType {
@@ -143,8 +147,8 @@ struct SetupCommand: AsyncParsableCommand {
 }
 
 /// `setup` without `--non-interactive`: the wizard, as with no arguments.
-func runInteractiveSetup(configPath: String?) async throws {
-    try await WizardLauncher.run(configPath: configPath)
+func runInteractiveSetup(configPath: String?, plain: Bool = false) async throws {
+    try await WizardLauncher.run(configPath: configPath, plain: plain)
 }
 
 /// Reads a passcode from standard input: the whole of a pipe, or one line typed without echo.

@@ -7,13 +7,17 @@ import TerminalUI
 /// Opens the setup wizard on the terminal: the no-argument run and interactive `setup`.
 /// Restores the terminal on every way out, then prints what happened (and the equivalent
 /// `setup --non-interactive` command after a save).
+///
+/// Plain mode (`--plain`, or TERM=dumb) runs the same wizard as numbered line prompts on
+/// stdin/stdout: no terminal needed, so it works for screen readers, dumb terminals and pipes.
 enum WizardLauncher {
-    static func run(configPath explicitPath: String?) async throws {
-        guard Terminal.isInteractive else {
+    static func run(configPath explicitPath: String?, plain: Bool = false) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let usePlain = plain || environment["TERM"] == "dumb"
+        guard usePlain || Terminal.isInteractive else {
             FileHandle.standardError.write(Data((NonInteractiveHint.text + "\n").utf8))
             throw ExitCode(2)
         }
-        let environment = ProcessInfo.processInfo.environment
         let store: WorkspaceStore
         let workspace: Workspace
         do {
@@ -34,6 +38,10 @@ enum WizardLauncher {
                 return store.path
             },
             verify: verifyCredentials)
+        if usePlain {
+            try await runPlain(state, services: services)
+            return
+        }
         let terminal: Terminal
         do {
             terminal = try Terminal(environment: environment)
@@ -43,6 +51,25 @@ enum WizardLauncher {
         let outcome = await WizardRunner.run(state, terminal: terminal,
                                              handler: WizardEffectHandler(services: services, environment: environment))
         terminal.restore()
+        try report(outcome)
+    }
+
+    /// Plain mode: answers from stdin, prompts on stdout. Input that ends before a save is an
+    /// error (exit 1): a script that ran out of answers must not look like a deliberate quit.
+    static func runPlain(_ state: WizardState, services: WizardServices) async throws {
+        var input = StandardInputLines()
+        let result = await PlainRunner.run(state, input: &input, output: { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }, services: services)
+        if result.endedByEndOfInput {
+            Console.error("input ended before the setup was saved; nothing was written")
+            throw ExitCode(1)
+        }
+        try report(result.outcome)
+    }
+
+    /// Prints how the wizard ended (after the terminal is restored).
+    static func report(_ outcome: WizardOutcome) throws {
         switch outcome {
         case .saved(let path, let command):
             print("Saved the workspace to \(path)")

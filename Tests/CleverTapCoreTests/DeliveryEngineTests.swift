@@ -22,7 +22,7 @@ func dryRun(inputs: [String], directory: borrowing DeliveryTempDirectory, batchS
     let requestsPath = directory.path + "/requests-\(UUID().uuidString).ndjson"
     let sink = try LineSink.file(requestsPath)
     let engine = DeliveryEngine(router: deliveryRouter(for: quickSetupDestination()), transport: DryRunTransport(sink: sink),
-                                options: DeliveryOptions(limits: BatchLimits(batchSize: batchSize)),
+                                options: DeliveryOptions(limits: BatchLimits(batchSize: batchSize), sequential: true),
                                 deadLetters: DeadLetterFiles(explicitPath: deadLetter, currentDirectory: directory.path))
     let report = await engine.run(inputs: inputs)
     #expect(sink.flush() == nil)
@@ -45,6 +45,8 @@ func dryRun(inputs: [String], directory: borrowing DeliveryTempDirectory, batchS
         #expect(uploads.map { $0["body"]?["d"]?.arrayValue?.count } == [1000, 1000, 500])
         #expect(deletes.map { $0["body"]?["identity"]?.arrayValue?.count } == [100, 100, 50])
         #expect(uploads.first?["body"]?["d"]?.arrayValue?.first?["identity"] == "user-0")
+        // A dry run writes requests in the order batches fill, so runs can be diffed.
+        #expect(requests.map { $0["path"]?.stringValue == "/1/upload" ? "U" : "D" } == ["U", "U", "D", "D", "U", "D"])
         #expect(deletes.first?["body"]?["identity"]?.arrayValue?.first == "user-0")
 
         #expect(report.dryRun)

@@ -209,7 +209,7 @@ import Testing
 
     @Test func computedPathThatIsNotTextFailsOnThatEvent() throws {
         let mapping = try CompiledMapping(MappingFixtures.parse(#"{"Email":{"@path":{"@path":"$.traits.age"}}}"#))
-        #expect(throws: MappingError(MappingLocation([.key("Email")]), "@path: the directive inside gave number, expected a string path")) {
+        #expect(throws: MappingError(JSONPath([.key("Email")]), "@path: the directive inside gave number, expected a string path")) {
             try mapping.apply(to: MappingFixtures.parse(MappingFixtures.event))
         }
     }
@@ -217,10 +217,10 @@ import Testing
     @Test func computedTemplateThatIsMissingFails() throws {
         let mapping = try CompiledMapping(MappingFixtures.parse(#"{"@template":{"@path":"$.nope"}}"#))
         let event = try MappingFixtures.parse(MappingFixtures.event)
-        #expect(throws: MappingError(MappingLocation(), "@template: the directive inside gave nothing, expected a string template")) {
+        #expect(throws: MappingError(JSONPath.root, "@template: the directive inside gave nothing, expected a string template")) {
             try mapping.apply(to: event)
         }
-        #expect(MappingError(MappingLocation(), "x").description == "(mapping): x")
+        #expect(MappingError(JSONPath.root, "x").description == "(mapping): x")
     }
 
     @Test func compiledMappingIsReusedAcrossEvents() throws {

@@ -16,6 +16,9 @@ import Testing
                          #"p.x: mixes the directive @path with other keys ("y", "z"); put the directive in an object of its own"#),
         MappingErrorCase("error inside an array names the index", #"{"tags":["a",{"@nope":1}]}"#,
                          "tags[1]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull)"),
+        MappingErrorCase("keys that are not identifiers are quoted, as in workspace paths",
+                         #"{"profileData":{"First Name":{"@nope":1}}}"#,
+                         #"profileData["First Name"]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull)"#),
         // @path / @template
         MappingErrorCase("path number", #"{"profileData":{"Email":{"@path":5}}}"#,
                          #"profileData.Email: @path expects a string path (like "$.traits.email") or a directive, got a number"#),

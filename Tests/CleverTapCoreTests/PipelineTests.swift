@@ -98,8 +98,8 @@ enum PipelineFixtures {
             "profileData: @liquid is not supported yet; use @template or @path",
         ])
         #expect(pipeline.problems[1].messages == [
-            #"mapping has unknown field "userId"; Delete User takes identity"#,
-            "Identity (identity) is required but not mapped",
+            "userId: not a field of Delete User; expected identity",
+            #"identity: Identity is required but not mapped, e.g. {"@path":"$.userId"}"#,
         ])
         #expect(pipeline.problems[2].messages.count == 1)
         #expect(pipeline.problems[2].messages[0].hasPrefix("trigger: "))
@@ -119,7 +119,7 @@ enum PipelineFixtures {
         }
         let bad = pipeline.process(try JSONParser.parse(#"{"type":"identify","traits":{"idField":7}}"#))
         #expect(bad == [.failed(subscription: SubscriptionRef(subscription), reason: .mapping(
-            MappingError(MappingLocation([.key("identity")]), "@path: the directive inside gave number, expected a string path")))])
+            MappingError(JSONPath([.key("identity")]), "@path: the directive inside gave number, expected a string path")))])
     }
 
     @Test func segmentTriggersSelectEventsAndSurprisesAreWarned() throws {

@@ -1,4 +1,5 @@
 import CleverTapCore
+import Foundation
 import Sandbox
 import Testing
 
@@ -35,6 +36,35 @@ import Testing
             #expect(stored.profileData["email"] == "test.user@example.com")
             #expect(stored.profileData["createdAt"] == 1_704_164_645, "ISO timestamps were converted on the way")
         }
+    }
+
+    /// The client settings `send-test` would use, captured through the tuning hook.
+    final class SettingsBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: CleverTapClientConfiguration?
+        var value: CleverTapClientConfiguration? { lock.withLock { stored } }
+        func set(_ value: CleverTapClientConfiguration) { lock.withLock { stored = value } }
+    }
+
+    /// A person waits for `send-test`: even when every attempt times out, it must give up within
+    /// about 20 s (it used to take 3 × 15 s plus backoff, nearly a minute).
+    @Test func aPersonWaitsAtMostTwentySecondsWhenEveryAttemptTimesOut() async throws {
+        let box = SettingsBox()
+        let sender = TestEventSender(tuneClient: { box.set($0) }, now: { Self.now })
+        let target = Destination(id: "dst_test", name: "Test", sourceID: "src_test", projectID: SandboxAccount.demo.projectID,
+                                 passcode: .inline(SandboxAccount.demo.passcode), endpoint: .custom(baseURL: "http://127.0.0.1:9"),
+                                 setupMode: .quick,
+                                 subscriptions: Preset.quickSetup.enumerated().map { $1.makeSubscription(id: "sub_\($0)") })
+        _ = try await sender.run(SendTestRequest(destination: target, action: .userUpload, dryRun: true))
+        let settings = try #require(box.value)
+        let policy = settings.retryPolicy
+        let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
+        // Longest backoff after attempt n is min(base * 2^(n-1), max); Retry-After is capped at max too.
+        let waits = (1..<policy.maxAttempts).map { min(seconds(policy.baseDelay) * Double(1 << ($0 - 1)), seconds(policy.maxDelay)) }
+        let worstCase = Double(policy.maxAttempts) * seconds(settings.requestTimeout) + waits.reduce(0, +)
+        #expect(worstCase <= 20, "worst case \(worstCase) s")
+        #expect(seconds(settings.connectTimeout) <= 5)
+        #expect(policy.maxAttempts >= 2, "a 429 or 500 still deserves a retry")
     }
 
     @Test func deleteSampleRemovesTheTestProfile() async throws {

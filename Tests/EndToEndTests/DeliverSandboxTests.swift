@@ -51,7 +51,9 @@ enum DeliverFixtures {
         let client = try CleverTapClient(configuration: configuration)
         let engine = DeliveryEngine(router: PipelineRouter(destination: destination(baseURL: sandbox.baseURL)),
                                     transport: CleverTapTransport(client: client),
-                                    options: DeliveryOptions(limits: BatchLimits(batchSize: batchSize),
+                                    // No time-based flush: batch boundaries must depend on counts only, not on how fast a
+                                    // loaded machine reads (a 1 s flush split 2,500 records into 5 requests).
+                                    options: DeliveryOptions(limits: BatchLimits(batchSize: batchSize, flushInterval: .seconds(3600)),
                                                              concurrency: DeliveryConcurrency(limit: concurrency)),
                                     deadLetters: DeadLetterFiles(explicitPath: deadLetter))
         let report = await engine.run(inputs: inputs, control: control, counters: counters)

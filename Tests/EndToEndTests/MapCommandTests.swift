@@ -139,7 +139,8 @@ import Testing
         let result = try run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u"}"#)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains(#"subscription "User Upload": profileData.Email: @path expects a string path (like "$.traits.email") or a directive, got a number"#))
+        // The workspace check reports it on load, with the JSON path `config validate` prints.
+        #expect(result.stderr.contains(#"destinations[0].subscriptions[0].mapping.profileData.Email: @path expects a string path (like "$.traits.email") or a directive, got a number"#))
     }
 
     @Test func disabledSubscriptionIsSkippedAndTriggersAreSegments() throws {

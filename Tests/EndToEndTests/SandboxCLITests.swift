@@ -207,7 +207,7 @@ import Testing
         let result = try run(["send-test", "identify", "--config", config])
         #expect(result.status == 1)
         #expect(result.stdout.contains("HTTP 500"))
-        #expect(result.stdout.contains("on all 3 attempt(s)"))
+        #expect(result.stdout.contains("on all 3 attempts"))
     }
 
     @Test func unmatchedEventFileIsExplainedAndNotSent() async throws {

@@ -51,6 +51,26 @@ import Testing
         #expect(profiles.first?.profileData["Name"] == "Kept")
     }
 
+    /// A state path in a missing directory used to start fine and then lose every upload (each
+    /// write failed with only a line on stderr); a directory was reported as "permission denied".
+    @Test(arguments: [
+        ("missing/state.json", "does not exist"),
+        ("", "is a directory"),
+    ])
+    func unusableStatePathStopsTheStart(relativePath: String, expected: String) async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = relativePath.isEmpty ? directory.path : directory.appendingPathComponent(relativePath).path
+        do {
+            let sandbox = try await SandboxServer(configuration: SandboxConfiguration(stateFile: path)).start()
+            await sandbox.stop()
+            Issue.record("the sandbox must not start with an unusable --state \(path)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+            #expect(error.description.contains(path))
+        }
+    }
+
     @Test func brokenStateFileIsReportedAndLeftAlone() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -81,6 +81,9 @@ public final class CleverTapClient: Sendable {
                                           read: Self.timeAmount(configuration.requestTimeout))
         // Our retry policy decides about failed connections, so they surface at once.
         httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        // CleverTap allows 15 uploads and 3 deletes in flight per account; the library's default of
+        // 8 connections per host would queue the rest and cap delivery at 8 requests in flight.
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 18
         // A redirect would carry the passcode header to a host nobody configured.
         httpConfiguration.redirectConfiguration = .disallow
         httpConfiguration.decompression = .disabled
@@ -353,10 +356,17 @@ public final class CleverTapClient: Sendable {
             if error.connectionErrors.isEmpty, let dns = error.dnsAError ?? error.dnsAAAAError {
                 return .dnsFailure(host: host, detail: redactor.scrub("\(dns)"))
             }
-            let detail = error.connectionErrors.first.map { "\($0.error)" } ?? "\(error)"
+            let underlying = error.connectionErrors.first?.error
+            if let io = underlying as? IOError, io.errnoCode == ECONNREFUSED {
+                return .connectionFailed(host: host, detail: Self.refusedDetail, attempts: attempts)
+            }
+            let detail = underlying.map { "\($0)" } ?? "\(error)"
             return .connectionFailed(host: host, detail: redactor.scrub(detail), attempts: attempts)
         }
         if let error = error as? IOError {
+            if error.errnoCode == ECONNREFUSED {
+                return .connectionFailed(host: host, detail: Self.refusedDetail, attempts: attempts)
+            }
             if error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
                 return .connectionReset(host: host, detail: "connection reset", attempts: attempts)
             }
@@ -383,6 +393,10 @@ public final class CleverTapClient: Sendable {
     }
 
     // MARK: Helpers
+
+    /// NIO words a refused connect as "connection reset (error set): Connection refused (errno: 111)",
+    /// which reads as a reset; say plainly what happened instead.
+    static let refusedDetail = "connection refused: nothing is listening at that address and port"
 
     static func chunks(_ count: Int, size: Int) -> [Range<Int>] {
         stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }

@@ -37,17 +37,17 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
             return "CleverTap rejected the request as malformed (HTTP 400\(Self.quoted(message))). "
                 + "This is a data problem, not a network one: fix the records (see the request body) and send again."
         case .rateLimited(let message, let attempts):
-            return "CleverTap answered 429 Too Many Requests\(Self.quoted(message)) on all \(attempts) attempt(s). "
+            return "CleverTap answered 429 Too Many Requests\(Self.quoted(message))\(Self.onAll(attempts)). "
                 + "Another process may be sending for this account at the same time (limit: 15 concurrent uploads, 3 deletes); "
                 + "lower the concurrency or try again later."
         case .serverError(let status, let message, let attempts):
-            return "CleverTap answered HTTP \(status)\(Self.quoted(message)) on all \(attempts) attempt(s): a problem on "
+            return "CleverTap answered HTTP \(status)\(Self.quoted(message))\(Self.onAll(attempts)): a problem on "
                 + "CleverTap's side. Nothing in this request was stored; send it again later."
         case .unexpectedStatus(let status, let message):
             return "CleverTap answered HTTP \(status)\(Self.quoted(message)), which these calls do not document. "
                 + "Check the endpoint (base URL and region) in the destination settings."
         case .timeout(let seconds, let attempts):
-            return "CleverTap did not answer within \(Self.format(seconds)) s on all \(attempts) attempt(s). "
+            return "CleverTap did not answer within \(Self.format(seconds)) s\(Self.onAll(attempts)). "
                 + "Check your network, or raise the request timeout."
         case .dnsFailure(let host, let detail):
             return "The host \(host) could not be resolved (\(detail)). Check the region or custom endpoint, "
@@ -56,10 +56,10 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
             return "The secure connection to \(host) failed (\(detail)). Check the system clock, CA certificates, "
                 + "and any proxy that intercepts TLS."
         case .connectionFailed(let host, let detail, let attempts):
-            return "Could not talk to \(host) (\(detail)) on all \(attempts) attempt(s). "
+            return "Could not talk to \(host) (\(detail))\(Self.onAll(attempts)). "
                 + "Check the endpoint, your network or firewall; for the sandbox, check it is running."
         case .connectionReset(let host, let detail, let attempts):
-            return "The connection to \(host) broke before CleverTap answered (\(detail)) on all \(attempts) attempt(s). "
+            return "The connection to \(host) broke before CleverTap answered (\(detail))\(Self.onAll(attempts)). "
                 + "Nothing in this request was stored; check your network or proxy and send it again."
         case .invalidResponse(let detail):
             return "CleverTap's answer could not be understood (\(detail)). Some records may have been stored; "
@@ -81,6 +81,11 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
     public var concernsOnlyThisBatch: Bool {
         if case .badRequest = self { return true }
         return false
+    }
+
+    /// " on all 3 attempts", or nothing for a single try ("on all 1 attempt(s)" reads oddly).
+    static func onAll(_ attempts: Int) -> String {
+        attempts > 1 ? " on all \(attempts) attempts" : ""
     }
 
     static func quoted(_ message: String?) -> String {

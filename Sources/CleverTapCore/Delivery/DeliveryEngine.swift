@@ -111,11 +111,14 @@ public struct DeliveryOptions: Sendable {
     public var queuedBatches: Int
     /// How long a read from a pipe or terminal may block before batches are checked for flushing.
     public var pollMilliseconds: Int32
+    /// One batch at a time across both actions, so output follows input order (dry runs).
+    public var sequential: Bool
 
     public init(limits: BatchLimits = BatchLimits(), concurrency: DeliveryConcurrency = DeliveryConcurrency(),
-                queuedBatches: Int = 4, pollMilliseconds: Int32 = 200) {
+                queuedBatches: Int = 4, pollMilliseconds: Int32 = 200, sequential: Bool = false) {
         self.limits = limits
         self.concurrency = concurrency
+        self.sequential = sequential
         self.queuedBatches = max(1, queuedBatches)
         self.pollMilliseconds = pollMilliseconds
     }
@@ -162,6 +165,7 @@ public struct DeliveryEngine: Sendable {
                                  pollMilliseconds: options.pollMilliseconds)
         let transport = self.transport
         let concurrency = options.concurrency
+        let sequential = options.sequential
         var inFlight: [ActionKind: Int] = [:]
         var aborted = false
         var summary: ReadSummary?
@@ -202,7 +206,8 @@ public struct DeliveryEngine: Sendable {
             }
 
             while !aborted, let batch = await channel.take() {
-                while !aborted && inFlight[batch.action, default: 0] >= concurrency.limit(for: batch.action) {
+                while !aborted && (inFlight[batch.action, default: 0] >= concurrency.limit(for: batch.action)
+                    || (sequential && inFlight.values.contains { $0 > 0 })) {
                     if let event = await group.next() { handle(event) }
                 }
                 if aborted {

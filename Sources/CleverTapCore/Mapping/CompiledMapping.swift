@@ -16,7 +16,7 @@ public struct CompiledMapping: Sendable {
     /// in the mapping it is (`profileData.Email: @path expects …`).
     public init(_ mapping: JSONValue) throws(MappingError) {
         var compiler = MappingCompiler()
-        let node = compiler.compile(mapping, at: MappingLocation())
+        let node = compiler.compile(mapping, at: JSONPath.root)
         if !compiler.issues.isEmpty { throw MappingError(issues: compiler.issues) }
         source = mapping
         root = node
@@ -30,7 +30,7 @@ public struct CompiledMapping: Sendable {
     /// Only validates; returns every problem (empty when the mapping is usable).
     public static func validate(_ mapping: JSONValue) -> [MappingIssue] {
         var compiler = MappingCompiler()
-        _ = compiler.compile(mapping, at: MappingLocation())
+        _ = compiler.compile(mapping, at: JSONPath.root)
         return compiler.issues
     }
 
@@ -53,9 +53,9 @@ indirect enum MappingNode: Sendable {
     /// A node that always resolves to nothing (e.g. `@case` with an empty `value`).
     case nothing
     case path(EventPath)
-    case computedPath(MappingNode, MappingLocation)
+    case computedPath(MappingNode, JSONPath)
     case template(MappingTemplate)
-    case computedTemplate(MappingNode, MappingLocation)
+    case computedTemplate(MappingNode, JSONPath)
     case conditional(MappingCondition, then: MappingNode?, else: MappingNode?)
     case arrayPath(root: ArrayPathRoot, itemShape: MappingNode?)
     case changeCase(upper: Bool, value: MappingNode)

@@ -4,11 +4,11 @@
 struct MappingCompiler {
     var issues: [MappingIssue] = []
 
-    private mutating func fail(_ location: MappingLocation, _ message: String) {
+    private mutating func fail(_ location: JSONPath, _ message: String) {
         issues.append(MappingIssue(location: location, message: message))
     }
 
-    mutating func compile(_ value: JSONValue, at location: MappingLocation) -> MappingNode {
+    mutating func compile(_ value: JSONValue, at location: JSONPath) -> MappingNode {
         switch value {
         case .object(let object):
             if object.members.contains(where: { $0.key.hasPrefix("@") }) {
@@ -17,7 +17,7 @@ struct MappingCompiler {
             var members: [(key: String, node: MappingNode)] = []
             var allConstant = true
             for member in object {
-                let node = compile(member.value, at: location.appending(member.key))
+                let node = compile(member.value, at: location.key(member.key))
                 if case .constant = node {} else { allConstant = false }
                 members.append((member.key, node))
             }
@@ -26,7 +26,7 @@ struct MappingCompiler {
             var nodes: [MappingNode] = []
             var allConstant = true
             for (index, element) in elements.enumerated() {
-                let node = compile(element, at: location.appending(index: index))
+                let node = compile(element, at: location.index(index))
                 if case .constant = node {} else { allConstant = false }
                 nodes.append(node)
             }
@@ -50,7 +50,7 @@ struct MappingCompiler {
         ["a", "e", "i", "o", "u"].contains(kind.first.map(String.init) ?? "") ? "an \(kind)" : "a \(kind)"
     }
 
-    mutating func compileDirective(_ object: JSONObject, at location: MappingLocation) -> MappingNode {
+    mutating func compileDirective(_ object: JSONObject, at location: JSONPath) -> MappingNode {
         let directiveKeys = object.keys.filter { $0.hasPrefix("@") }
         // mapping-kit lets `_metadata` ride along with a directive (its UI stores hints there).
         let otherKeys = object.keys.filter { !$0.hasPrefix("@") && $0 != "_metadata" }
@@ -72,7 +72,7 @@ struct MappingCompiler {
             return .nothing
         }
         let argument = object[name] ?? .null
-        let inside = location.appending(name)
+        let inside = location.key(name)
         switch directive {
         case .path:
             switch argument {
@@ -111,7 +111,7 @@ struct MappingCompiler {
     /// The directive's options object, or nil (after reporting) when it is not an object or
     /// has keys the directive does not know.
     private mutating func options(_ argument: JSONValue, of directive: MappingDirective, allowed: [String],
-                                  expected: String, at location: MappingLocation) -> JSONObject? {
+                                  expected: String, at location: JSONPath) -> JSONObject? {
         guard case .object(let object) = argument, !Self.isDirectiveObject(argument) else {
             let kind = Self.isDirectiveObject(argument) ? "a directive" : Self.article(argument.kindName)
             fail(location, "\(directive.rawValue) expects an object with \(expected), got \(kind)")
@@ -128,11 +128,11 @@ struct MappingCompiler {
     /// A value that must be a string or a directive; raw `""` resolves to nothing, as in
     /// mapping-kit (which tests the option for truthiness).
     private mutating func stringOrDirective(_ value: JSONValue, option: String, of directive: MappingDirective,
-                                            at location: MappingLocation) -> MappingNode? {
+                                            at location: JSONPath) -> MappingNode? {
         switch value {
         case .string(let text): return text.isEmpty ? .nothing : .constant(value)
         case _ where Self.isDirectiveObject(value):
-            return compile(value, at: location.appending(directive.rawValue).appending(option))
+            return compile(value, at: location.key(directive.rawValue).key(option))
         default:
             fail(location, "\(directive.rawValue) \"\(option)\" must be a string or a directive, got \(Self.article(value.kindName))")
             return nil
@@ -140,14 +140,14 @@ struct MappingCompiler {
     }
 
     private mutating func objectOrDirective(_ value: JSONValue, option: String, of directive: MappingDirective,
-                                            at location: MappingLocation) -> MappingNode? {
-        if case .object = value { return compile(value, at: location.appending(directive.rawValue).appending(option)) }
+                                            at location: JSONPath) -> MappingNode? {
+        if case .object = value { return compile(value, at: location.key(directive.rawValue).key(option)) }
         fail(location, "\(directive.rawValue) \"\(option)\" must be an object or a directive, got \(Self.article(value.kindName))")
         return nil
     }
 
     private mutating func oneOf(_ value: JSONValue?, _ allowed: [String], option: String, of directive: MappingDirective,
-                                at location: MappingLocation) -> String? {
+                                at location: JSONPath) -> String? {
         guard let value else {
             fail(location, "\(directive.rawValue) needs \"\(option)\" (\(allowed.map { "\"\($0)\"" }.joined(separator: " or ")))")
             return nil
@@ -160,7 +160,7 @@ struct MappingCompiler {
     }
 
     private mutating func optionalBool(_ value: JSONValue?, option: String, of directive: MappingDirective,
-                                       default defaultValue: Bool, at location: MappingLocation) -> Bool {
+                                       default defaultValue: Bool, at location: JSONPath) -> Bool {
         switch value {
         case nil, .null?: return defaultValue
         case .bool(let b)?: return b
@@ -170,8 +170,8 @@ struct MappingCompiler {
         }
     }
 
-    private mutating func compileIf(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
-        let inside = location.appending(MappingDirective.if.rawValue)
+    private mutating func compileIf(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
+        let inside = location.key(MappingDirective.if.rawValue)
         guard let object = options(argument, of: .if, allowed: ["exists", "blank", "equals", "then", "else"],
                                    expected: "a condition (\"exists\", \"blank\" or \"equals\") and \"then\"/\"else\"",
                                    at: location) else { return .nothing }
@@ -182,14 +182,14 @@ struct MappingCompiler {
         } else if conditions.count > 1 {
             fail(location, "@if has \(conditions.count) conditions (\(conditions.joined(separator: ", "))); use one")
         } else if let exists = object["exists"] {
-            condition = .exists(compile(exists, at: inside.appending("exists")))
+            condition = .exists(compile(exists, at: inside.key("exists")))
         } else if let blank = object["blank"] {
-            condition = .notBlank(compile(blank, at: inside.appending("blank")))
+            condition = .notBlank(compile(blank, at: inside.key("blank")))
         } else if let equals = object["equals"] {
             if case .array(let operands) = equals, operands.count == 2 {
-                let equalsAt = inside.appending("equals")
-                condition = .equals(compile(operands[0], at: equalsAt.appending(index: 0)),
-                                    compile(operands[1], at: equalsAt.appending(index: 1)))
+                let equalsAt = inside.key("equals")
+                condition = .equals(compile(operands[0], at: equalsAt.index(0)),
+                                    compile(operands[1], at: equalsAt.index(1)))
             } else {
                 fail(location, "@if \"equals\" expects an array of the two values to compare, like [{\"@path\": \"$.traits.plan\"}, \"pro\"]")
             }
@@ -197,19 +197,19 @@ struct MappingCompiler {
         if object["then"] == nil && object["else"] == nil {
             fail(location, "@if needs \"then\" or \"else\"")
         }
-        let thenNode = object["then"].map { compile($0, at: inside.appending("then")) }
+        let thenNode = object["then"].map { compile($0, at: inside.key("then")) }
         // mapping-kit takes the else branch only when the raw "else" is truthy: a literal
         // false, 0, "" or null there means "leave the field out". Kept for compatibility.
         let elseNode = object["else"].flatMap { value -> MappingNode? in
-            let node = compile(value, at: inside.appending("else"))
+            let node = compile(value, at: inside.key("else"))
             return JavaScriptText.isTruthy(value) ? node : nil
         }
         guard let condition else { return .nothing }
         return .conditional(condition, then: thenNode, else: elseNode)
     }
 
-    private mutating func compileArrayPath(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
-        let inside = location.appending(MappingDirective.arrayPath.rawValue)
+    private mutating func compileArrayPath(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
+        let inside = location.key(MappingDirective.arrayPath.rawValue)
         guard case .array(let parts) = argument, (1...2).contains(parts.count) else {
             fail(location, "@arrayPath expects [path] or [path, item shape], got \(argument.kindName == "array" ? "an array of \(argument.arrayValue?.count ?? 0)" : Self.article(argument.kindName))")
             return .nothing
@@ -217,14 +217,14 @@ struct MappingCompiler {
         var root: ArrayPathRoot?
         switch parts[0] {
         case .string(let path): root = .path(EventPath(path))
-        case _ where Self.isDirectiveObject(parts[0]): root = .computed(compile(parts[0], at: inside.appending(index: 0)))
+        case _ where Self.isDirectiveObject(parts[0]): root = .computed(compile(parts[0], at: inside.index(0)))
         default: fail(location, "@arrayPath path must be a string or a directive, got \(Self.article(parts[0].kindName))")
         }
         var shape: MappingNode?
         if parts.count == 2 {
             switch parts[1] {
             case .object(let object) where object.isEmpty: shape = nil
-            case .object: shape = compile(parts[1], at: inside.appending(index: 1))
+            case .object: shape = compile(parts[1], at: inside.index(1))
             default: fail(location, "@arrayPath item shape must be an object, got \(Self.article(parts[1].kindName))")
             }
         }
@@ -232,7 +232,7 @@ struct MappingCompiler {
         return .arrayPath(root: root, itemShape: shape)
     }
 
-    private mutating func compileCase(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
+    private mutating func compileCase(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         guard let object = options(argument, of: .case, allowed: ["operator", "value"],
                                    expected: "\"operator\" (\"lower\" or \"upper\") and \"value\"", at: location) else { return .nothing }
         let op = oneOf(object["operator"], ["lower", "upper"], option: "operator", of: .case, at: location)
@@ -246,7 +246,7 @@ struct MappingCompiler {
     }
 
     private mutating func boundedString(_ value: JSONValue?, option: String, range: ClosedRange<Int>, required: Bool,
-                                        at location: MappingLocation) -> String? {
+                                        at location: JSONPath) -> String? {
         guard let value, value != .null else {
             if required { fail(location, "@replace needs \"\(option)\"") }
             return nil
@@ -258,7 +258,7 @@ struct MappingCompiler {
         return text
     }
 
-    private mutating func compileReplace(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
+    private mutating func compileReplace(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         guard let object = options(argument, of: .replace,
                                    allowed: ["value", "pattern", "replacement", "pattern2", "replacement2", "ignorecase", "global"],
                                    expected: "\"value\" and \"pattern\"", at: location) else { return .nothing }
@@ -286,13 +286,13 @@ struct MappingCompiler {
         return .replace(MappingReplacement(steps: steps, ignoreCase: ignoreCase, global: global), value: value)
     }
 
-    private mutating func compileJSON(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
+    private mutating func compileJSON(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         guard let object = options(argument, of: .json, allowed: ["mode", "value"],
                                    expected: "\"mode\" (\"encode\" or \"decode\") and \"value\"", at: location) else { return .nothing }
         let mode = oneOf(object["mode"], ["encode", "decode"], option: "mode", of: .json, at: location)
         var value: MappingNode?
         if let raw = object["value"], JavaScriptText.isTruthy(raw) {
-            value = compile(raw, at: location.appending(MappingDirective.json.rawValue).appending("value"))
+            value = compile(raw, at: location.key(MappingDirective.json.rawValue).key("value"))
         } else {
             fail(location, "@json needs a \"value\" (a directive like {\"@path\": ...} or a non-empty value)")
         }
@@ -300,7 +300,7 @@ struct MappingCompiler {
         return mode == "encode" ? .jsonEncode(value) : .jsonDecode(value)
     }
 
-    private mutating func compileFlatten(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
+    private mutating func compileFlatten(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         guard let object = options(argument, of: .flatten, allowed: ["value", "separator", "omitArrays"],
                                    expected: "\"value\" and \"separator\"", at: location) else { return .nothing }
         var separator: String?
@@ -312,7 +312,7 @@ struct MappingCompiler {
         let omitArrays = optionalBool(object["omitArrays"], option: "omitArrays", of: .flatten, default: false, at: location)
         var value: MappingNode?
         if let raw = object["value"] {
-            value = compile(raw, at: location.appending(MappingDirective.flatten.rawValue).appending("value"))
+            value = compile(raw, at: location.key(MappingDirective.flatten.rawValue).key("value"))
         } else {
             fail(location, "@flatten needs \"value\" (the object to flatten, usually {\"@path\": ...})")
         }
@@ -320,7 +320,7 @@ struct MappingCompiler {
         return .flatten(value: value, separator: separator, omitArrays: omitArrays)
     }
 
-    private mutating func compileMerge(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
+    private mutating func compileMerge(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         guard let object = options(argument, of: .merge, allowed: ["objects", "direction"],
                                    expected: "\"objects\" (an array) and \"direction\" (\"left\" or \"right\")", at: location) else { return .nothing }
         let direction = oneOf(object["direction"], ["left", "right"], option: "direction", of: .merge, at: location)
@@ -328,10 +328,10 @@ struct MappingCompiler {
         switch object["objects"] {
         case .array(let elements)?:
             var compiled: [MappingNode] = []
-            let objectsAt = location.appending(MappingDirective.merge.rawValue).appending("objects")
+            let objectsAt = location.key(MappingDirective.merge.rawValue).key("objects")
             for (index, element) in elements.enumerated() {
                 if case .object = element {
-                    compiled.append(compile(element, at: objectsAt.appending(index: index)))
+                    compiled.append(compile(element, at: objectsAt.index(index)))
                 } else {
                     fail(location, "@merge \"objects\"[\(index)] must be an object or a directive, got \(Self.article(element.kindName))")
                 }
@@ -344,7 +344,7 @@ struct MappingCompiler {
         return .merge(nodes, rightmostWins: direction == "right")
     }
 
-    private mutating func compileTransform(_ argument: JSONValue, at location: MappingLocation) -> MappingNode {
+    private mutating func compileTransform(_ argument: JSONValue, at location: JSONPath) -> MappingNode {
         guard let object = options(argument, of: .transform, allowed: ["apply", "mapping"],
                                    expected: "\"apply\" and \"mapping\"", at: location) else { return .nothing }
         var apply: MappingNode?

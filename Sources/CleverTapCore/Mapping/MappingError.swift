@@ -1,44 +1,22 @@
-/// One step of a location inside a mapping: an object key or an array index.
-public enum MappingLocationStep: Sendable, Hashable {
-    case key(String)
-    case index(Int)
-}
-
-/// Where inside a mapping something sits, printed the way people read it:
-/// `profileData.Email`, `tags[2]`, `ts.@if.then`. The empty location is the mapping itself.
-public struct MappingLocation: Sendable, Hashable, CustomStringConvertible {
-    public var steps: [MappingLocationStep]
-
-    public init(_ steps: [MappingLocationStep] = []) { self.steps = steps }
-
-    public func appending(_ key: String) -> MappingLocation { MappingLocation(steps + [.key(key)]) }
-    public func appending(index: Int) -> MappingLocation { MappingLocation(steps + [.index(index)]) }
-
-    public var description: String {
-        if steps.isEmpty { return "(mapping)" }
-        var text = ""
-        for step in steps {
-            switch step {
-            case .key(let key): text += text.isEmpty ? key : "." + key
-            case .index(let index): text += "[\(index)]"
-            }
-        }
-        return text
-    }
-}
-
 /// One problem in a mapping: where it is and what is wrong with it.
+///
+/// The location is a `JSONPath` relative to the mapping itself (`profileData.Email`,
+/// `tags[2]`, `ts.@if.then`), printed the same way as workspace paths, so a workspace check can
+/// prefix it with the subscription's own path.
 public struct MappingIssue: Sendable, Hashable, CustomStringConvertible {
-    public var location: MappingLocation
+    public var location: JSONPath
     public var message: String
 
-    public init(location: MappingLocation, message: String) {
+    public init(location: JSONPath, message: String) {
         self.location = location
         self.message = message
     }
 
-    /// `profileData.Email: @path expects a string path or a directive, got number`
-    public var description: String { "\(location): \(message)" }
+    /// `profileData.Email: @path expects a string path or a directive, got number`; a problem
+    /// with the mapping as a whole is `(mapping): …`.
+    public var description: String {
+        location.components.isEmpty ? "(mapping): \(message)" : "\(location): \(message)"
+    }
 }
 
 /// A mapping that cannot be used, or one that failed on a particular event.
@@ -49,7 +27,7 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
     public var issues: [MappingIssue]
 
     public init(issues: [MappingIssue]) { self.issues = issues }
-    public init(_ location: MappingLocation, _ message: String) {
+    public init(_ location: JSONPath, _ message: String) {
         issues = [MappingIssue(location: location, message: message)]
     }
 

@@ -99,7 +99,7 @@ public struct SubscriptionPipeline: Sendable {
             } catch {
                 messages.append("trigger: \(error)")
             }
-            messages += Self.fieldProblems(subscription.mapping, action: subscription.action)
+            messages += subscription.action.definition.fieldIssues(in: subscription.mapping).map(\.description)
             var mapping: CompiledMapping?
             do throws(MappingError) {
                 mapping = try CompiledMapping(subscription.mapping)
@@ -120,19 +120,6 @@ public struct SubscriptionPipeline: Sendable {
         self.stages = stages
         self.problems = problems
         self.warnings = warnings
-    }
-
-    /// Mapping keys the action does not have, and required fields left unmapped.
-    static func fieldProblems(_ mapping: JSONObject, action: ActionKind) -> [String] {
-        let definition = action.definition
-        var messages: [String] = []
-        for key in mapping.keys where definition.field(key) == nil {
-            messages.append("mapping has unknown field \"\(key)\"; \(action.displayName) takes \(definition.fields.map(\.key).joined(separator: ", "))")
-        }
-        for field in definition.fields where field.required && mapping[field.key] == nil {
-            messages.append("\(field.label) (\(field.key)) is required but not mapped")
-        }
-        return messages
     }
 
     /// The outcomes of every running subscription whose trigger matches `event`, in order;

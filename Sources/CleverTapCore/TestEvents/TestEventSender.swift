@@ -193,7 +193,14 @@ public struct TestEventSender: Sendable {
     /// The current time in Unix seconds, for the sample event.
     public var now: @Sendable () -> Int64
 
-    /// Interactive defaults: 15 s per attempt, 3 attempts, short backoff (a person is waiting).
+    /// A person is waiting at a terminal, so the client is impatient: a one-record request answers
+    /// in well under a second, and the worst case (every attempt timing out) stays under 20 s:
+    /// 3 × 6 s plus waits of at most 0.5 s and 1 s. A refused or unroutable connection is not
+    /// retried and gives up after at most 5 s. (Delivery keeps the patient defaults: 30 s, 6 tries.)
+    public static let interactiveConnectTimeout: Duration = .seconds(5)
+    public static let interactiveRequestTimeout: Duration = .seconds(6)
+    public static let interactiveRetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(500), maxDelay: .seconds(2))
+
     public init(tuneClient: @escaping @Sendable (inout CleverTapClientConfiguration) -> Void = { _ in },
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.tuneClient = tuneClient
@@ -240,8 +247,9 @@ public struct TestEventSender: Sendable {
             }
         }
         var settings = CleverTapClientConfiguration(baseURL: baseURL, accountID: destination.projectID, passcode: passcode,
-                                                    requestTimeout: .seconds(15),
-                                                    retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(500), maxDelay: .seconds(5)))
+                                                    connectTimeout: Self.interactiveConnectTimeout,
+                                                    requestTimeout: Self.interactiveRequestTimeout,
+                                                    retryPolicy: Self.interactiveRetryPolicy)
         tuneClient(&settings)
 
         let body: JSONValue

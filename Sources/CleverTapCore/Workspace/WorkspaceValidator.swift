@@ -10,6 +10,11 @@ public struct WorkspaceValidator: Sendable {
 
     public var subscriptionChecks: [SubscriptionCheck]
 
+    /// The workspace rules plus trigger and mapping syntax: what the CLI loads and saves with, so
+    /// a subscription that delivery could not run is reported by `config validate` (with its JSON
+    /// path), not first discovered when events are sent.
+    public static let standard = WorkspaceValidator(subscriptionChecks: [checkTriggerSyntax, checkMapping])
+
     public init(subscriptionChecks: [SubscriptionCheck] = []) {
         self.subscriptionChecks = subscriptionChecks
     }

@@ -1,0 +1,239 @@
+import CleverTapCore
+import SetupWizard
+import Testing
+import TerminalUI
+
+/// Plain mode: prompts rendered from the wizard's state, and lines turned into the wizard's own
+/// messages (driven through the real `Wizard.update`).
+@Suite struct PlainModeTests {
+    static let dashboardURL = "https://in1.dashboard.clevertap.com/844-6K7-984Z/main"
+    static let passcode = "dca1d7eb3a6e4a0e9f2b"
+
+    /// Answers `line` the way the plain runner does: translate, then feed the messages to update.
+    @discardableResult
+    static func answer(_ line: String, _ driver: inout WizardDriver) -> PlainCommand {
+        let command = PlainInput.translate(line, for: driver.state)
+        if case .send(let messages) = command { for message in messages { driver.send(message) } }
+        return command
+    }
+
+    static func prompt(_ driver: WizardDriver) -> PlainPrompt { PlainPrompt.make(driver.state) }
+
+    // MARK: rendering
+
+    @Test func firstRunAsksForTheNewSourceName() {
+        let prompt = Self.prompt(WizardDriver())
+        #expect(prompt.heading.contains("Step 1 of 4: Source"))
+        #expect(prompt.heading.contains { $0.hasPrefix("Where your events come from") })
+        #expect(prompt.input == .text(secret: false))
+        #expect(prompt.text.hasSuffix("Name of the new source, e.g. Website: "))
+    }
+
+    @Test func menuListsDestinationsNumberedWithTheSelectionMarked() {
+        let prompt = Self.prompt(WizardDriver(workspace: .sample))
+        #expect(prompt.input == .choice(count: 6))
+        #expect(prompt.text.contains("  1. Edit CleverTap (Actions): W9R-486-4W5Z, United States, 2 subscriptions  (current)"))
+        #expect(prompt.text.contains("  2. Add a destination\n  3. Send test identify\n  4. Send test delete\n"))
+        #expect(prompt.text.contains("  6. Quit\nChoose (1-6): "))
+    }
+
+    @Test func passcodeIsASecretFieldAndNeverShown() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        Self.answer(Self.dashboardURL, &driver)
+        Self.answer("", &driver)
+        #expect(Self.prompt(driver).input == .text(secret: true))
+        #expect(Self.prompt(driver).question == "Passcode (not shown)")
+        Self.answer(Self.passcode, &driver)
+        #expect(driver.state.credentials.passcode.text == Self.passcode)
+        #expect(driver.state.credentials.focus == .region)
+        // A passcode already there: the prompt says so, not what it is.
+        var again = WizardDriver()
+        again.createSourceAndContinue()
+        again.press(.tab, .tab)
+        again.type(Self.passcode)
+        #expect(Self.prompt(again).question == "Passcode (not shown) [entered; Enter keeps it]")
+        #expect(!Self.prompt(again).text.contains(Self.passcode))
+        // Nor does Review.
+        Self.answer("", &driver)
+        Self.answer("1", &driver)
+        Self.answer("1", &driver)
+        #expect(driver.state.phase == .step(.review))
+        let review = Self.prompt(driver)
+        #expect(review.heading.contains("Passcode:      entered (not shown)"))
+        #expect(!(review.heading + [review.text]).joined(separator: "\n").contains(Self.passcode))
+    }
+
+    @Test func credentialErrorsAreNotesOnTheFieldToFix() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        for line in ["", "", "", ""] { Self.answer(line, &driver) }  // skip URL, ID, passcode, region
+        #expect(driver.state.credentials.focus == .verify)
+        Self.answer("1", &driver)  // Continue with nothing entered
+        #expect(driver.state.phase == .step(.credentials))
+        let prompt = Self.prompt(driver)
+        #expect(driver.state.credentials.focus == .projectID)
+        #expect(prompt.notes.contains("Error: Project ID is empty (in CleverTap: Settings > Project)."))
+        #expect(prompt.notes.contains("Error: Passcode is empty (in CleverTap: Settings > Passcode)."))
+        #expect(prompt.question.hasPrefix("Project ID"))
+    }
+
+    // MARK: line -> messages
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var line: String
+        var expected: PlainCommand
+        var testDescription: String { "\"\(line)\"" }
+    }
+
+    /// On the menu of a workspace with one destination (selection 0 of 6 rows).
+    @Test(arguments: [
+        Case(line: "", expected: .send([.key(.enter)])),
+        Case(line: "1", expected: .send([.key(.enter)])),
+        Case(line: " 2 ", expected: .send([.key(.down), .key(.enter)])),
+        Case(line: "3", expected: .send([.key(.down), .key(.down), .key(.enter)])),
+        Case(line: "7", expected: .invalid("\"7\" is not one of the options; type a number from 1 to 6, or ? for help.")),
+        Case(line: "Website", expected: .invalid("\"Website\" is not one of the options; type a number from 1 to 6, or ? for help.")),
+        Case(line: "?", expected: .help),
+        Case(line: "q", expected: .send([.key(.ctrl("c"))])),
+        Case(line: "b", expected: .invalid("This is the first screen; there is nothing to go back to (q quits).")),
+    ])
+    func menuLines(_ example: Case) {
+        #expect(PlainInput.translate(example.line, for: WizardDriver(workspace: .sample).state) == example.expected)
+    }
+
+    /// On the new source's name field, already holding "Web".
+    @Test(arguments: [
+        Case(line: "", expected: .send([.key(.tab)])),
+        Case(line: "Website", expected: .send([.key(.ctrl("e")), .key(.ctrl("u")), .key(.paste("Website")), .key(.tab)])),
+        Case(line: "  Web  ", expected: .send([.key(.tab)])),
+        Case(line: "\\q", expected: .send([.key(.ctrl("e")), .key(.ctrl("u")), .key(.paste("q")), .key(.tab)])),
+        Case(line: "\\", expected: .send([.key(.ctrl("e")), .key(.ctrl("u")), .key(.tab)])),
+        Case(line: "q", expected: .send([.key(.ctrl("c"))])),
+    ])
+    func textFieldLines(_ example: Case) {
+        var driver = WizardDriver()
+        driver.type("Web")
+        #expect(PlainInput.translate(example.line, for: driver.state) == example.expected)
+    }
+
+    @Test func aPastedDashboardURLFillsRegionAndProjectIDAsInTheFullScreenWizard() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        #expect(Self.answer(Self.dashboardURL, &driver) == .send([.key(.paste(Self.dashboardURL)), .key(.tab)]))
+        #expect(driver.state.credentials.projectID.text == "844-6K7-984Z")
+        #expect(driver.state.credentials.endpoint == .region(Region.named("in1")!))
+        #expect(driver.state.credentials.focus == .projectID)
+        #expect(Self.prompt(driver).question == "Project ID, XXX-XXX-XXXX [844-6K7-984Z]")
+    }
+
+    @Test func aDifferentProjectIDInTheURLAsksBeforeReplacing() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        Self.answer("", &driver)
+        Self.answer("W9R-486-4W5Z", &driver)
+        Self.answer("b", &driver)  // back to step 1 ...
+        #expect(driver.state.phase == .step(.source))
+        driver.press(.enter)  // ... and forward again: the focus stayed on the passcode
+        driver.press(.up, .up)
+        Self.answer(Self.dashboardURL, &driver)
+        let prompt = Self.prompt(driver)
+        #expect(prompt.input == .confirm)
+        #expect(prompt.question == "Replace the Project ID W9R-486-4W5Z with 844-6K7-984Z? (y/n)")
+        #expect(Self.answer("maybe", &driver) == .invalid("Answer y or n."))
+        Self.answer("y", &driver)
+        #expect(driver.state.credentials.projectID.text == "844-6K7-984Z")
+        #expect(driver.state.credentials.focus == .projectID)
+    }
+
+    @Test func regionNumbersMoveTheSelectionAndCustomEndpointAsksForItsURL() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        for line in ["", "W9R-486-4W5Z", Self.passcode] { Self.answer(line, &driver) }
+        #expect(driver.state.credentials.focus == .region)
+        Self.answer("4", &driver)
+        #expect(driver.state.credentials.endpoint == .region(Region.catalog[3]))
+        Self.answer("b", &driver)  // leave and come back to pick again
+        driver.press(.enter, .up)
+        #expect(driver.state.credentials.focus == .region)
+        Self.answer("\(Region.catalog.count + 1)", &driver)
+        #expect(driver.state.credentials.isCustomEndpoint)
+        #expect(Self.prompt(driver).question.hasPrefix("Custom endpoint URL"))
+        Self.answer("http://127.0.0.1:9", &driver)
+        Self.answer("1", &driver)
+        #expect(driver.state.phase == .step(.setupMode))
+        #expect(driver.state.credentials.endpoint.baseURL.hasPrefix("http://127.0.0.1:9"))
+    }
+
+    @Test func verifyAsksForTheCheckAndContinueMovesOn() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        for line in [Self.dashboardURL, "", Self.passcode, ""] { Self.answer(line, &driver) }
+        Self.answer("2", &driver)
+        guard case .verifyCredentials(let request)? = driver.effects.last else {
+            Issue.record("Verify asked for no check: \(driver.effects)")
+            return
+        }
+        #expect(request.projectID == "844-6K7-984Z" && request.passcode.revealed == Self.passcode)
+        #expect(request.endpoint == .region(Region.named("in1")!))
+        driver.send(.verified(.rejected("Refused: bad passcode")))
+        #expect(Self.prompt(driver).notes.contains("Verification failed: Refused: bad passcode"))
+        Self.answer("", &driver)
+        #expect(driver.state.phase == .step(.setupMode))
+    }
+
+    @Test func customizedSetupAddsSubscriptionsByNumber() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        driver.fillCredentialsAndContinue()
+        Self.answer("2", &driver)
+        #expect(driver.state.setupMode.mode == .customized && driver.state.phase == .subscriptions)
+        #expect(Self.prompt(driver).heading.contains("No subscriptions yet."))
+        Self.answer("2", &driver)  // add a Delete User
+        #expect(Self.prompt(driver).heading.contains { $0.hasPrefix("[x] Delete User: ") && $0.hasSuffix(#"when event = "Delete User""#) })
+        Self.answer("", &driver)  // continue
+        #expect(driver.state.phase == .step(.review))
+        #expect(Wizard.pendingWorkspace(driver.state)?.destination.subscriptions.map(\.name) == ["Delete User"])
+    }
+
+    @Test func reviewSavesOrJumpsToAStep() {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        driver.fillCredentialsAndContinue()
+        Self.answer("1", &driver)  // Quick Setup
+        #expect(driver.state.phase == .step(.review))
+        #expect(Self.prompt(driver).options == ["Save", "Edit step 1: Source", "Edit step 2: Credentials", "Edit step 3: Setup mode"])
+        Self.answer("3", &driver)
+        #expect(driver.state.phase == .step(.credentials))
+        for line in ["", "", "1", "1"] { Self.answer(line, &driver) }  // passcode kept, region kept, Continue, Quick
+        #expect(driver.state.phase == .step(.review))
+        Self.answer("1", &driver)
+        guard case .save(let workspace)? = driver.effects.last else {
+            Issue.record("Save asked for no save effect: \(driver.effects)")
+            return
+        }
+        #expect(workspace.destinations.first?.passcode == .inline(Secret("dca1d7eb0a1b2c3d")))
+        driver.send(.saved(path: "/tmp/w.json"))
+        let saved = Self.prompt(driver)
+        #expect(saved.heading.contains("Saved. The workspace is written to /tmp/w.json"))
+        #expect(saved.heading.contains { $0.contains("--passcode-env CLEVERTAP_PASSCODE") })
+    }
+
+    @Test func quittingWithUnsavedChangesAsksFirst() {
+        var driver = WizardDriver()
+        driver.type("Web")
+        Self.answer("q", &driver)
+        #expect(driver.state.overlay == .confirmQuit)
+        #expect(Self.prompt(driver).question == "Quit without saving? (y/n)")
+        Self.answer("b", &driver)
+        #expect(driver.state.overlay == nil)
+        Self.answer("q", &driver)
+        Self.answer("y", &driver)
+        #expect(driver.effects.last == .exit(.quitWithoutSaving))
+    }
+
+    @Test func theFirstStepHasNoBack() {
+        #expect(PlainInput.translate("b", for: WizardDriver().state)
+            == .invalid("This is the first step; there is nothing to go back to (q quits)."))
+    }
+}
