@@ -28,6 +28,8 @@ struct CustomizedSetupState: Sendable, Hashable {
     var triggerInput = TextInput()
     /// Which suggestion `s` applies next to the focused field.
     var suggestionIndex = 0
+    /// The list has been filled for the destination being set up (its subscriptions, or none).
+    var loaded = false
     /// The last refusal or confirmation, in words.
     var message: (text: String, isError: Bool)? {
         get { messageText.map { ($0, messageIsError) } }
@@ -51,9 +53,12 @@ extension Wizard {
     // MARK: - Subscription list
 
     static func openSubscriptions(_ state: inout WizardState) {
-        if !state.setupMode.changed, let id = state.editingDestinationID,
-           let existing = state.workspace.destinations.first(where: { $0.id == id }), existing.setupMode == .customized {
-            state.customized.list = SubscriptionListEditor(subscriptions: existing.subscriptions)
+        // An existing destination's subscriptions (Quick or not) are the starting point; a new
+        // destination starts with none. Filled once, so what the user builds is kept.
+        if !state.customized.loaded {
+            let existing = state.editingDestinationID.flatMap { id in state.workspace.destinations.first { $0.id == id } }
+            state.customized.list = SubscriptionListEditor(subscriptions: existing?.subscriptions ?? [])
+            state.customized.loaded = true
         }
         state.phase = .subscriptions
     }

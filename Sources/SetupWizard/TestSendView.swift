@@ -11,7 +11,10 @@ extension Wizard {
     static func testSendLines(_ summary: TestSendSummary) -> [(text: String, style: Style)] {
         var lines: [(text: String, style: Style)] = []
         func add(_ text: String, _ style: Style = .normal, indent: String = "") {
-            for line in Screen.wrap(text, width: testSendTextWidth - indent.count) { lines.append((indent + line, style)) }
+            // Keep the text's own indentation (the pretty JSON body's nesting); wrap the rest.
+            let pad = indent + String(text.prefix { $0 == " " })
+            let rest = String(text.drop { $0 == " " })
+            for line in Screen.wrap(rest, width: testSendTextWidth - pad.count) { lines.append((pad + line, style)) }
         }
         let (headline, details) = summary.answerLines
         add(headline, Style(summary.isProcessed ? .success : .error, bold: true))

@@ -303,6 +303,7 @@ public enum Wizard {
             destination.subscriptions.contains { $0.action == preset.action && $0.trigger == preset.trigger }
         }
         state.setupMode = mode
+        state.customized = CustomizedSetupState()
         state.furthestStep = .review
         state.phase = .step(.review)
         state.saveError = nil
@@ -317,6 +318,7 @@ public enum Wizard {
         }
         state.credentials = CredentialsStepState()
         state.setupMode = SetupModeStepState()
+        state.customized = CustomizedSetupState()
         state.passcodeVariable = nil
         state.furthestStep = .source
         state.saveError = nil

@@ -79,7 +79,7 @@ struct Canvas {
         screen.fill(column: 0, row: 0, width: width, height: 1, style: Style(.footer))
         screen.write(" clevertap-actions setup", column: 0, row: 0, style: Style(.footer, bold: true))
         let title = state.editingDestinationID.flatMap { id in state.workspace.destinations.first { $0.id == id }?.name }
-        let right = title.map { "editing \($0) " } ?? (state.phase == .menu ? "" : "new destination ")
+        let right = title.map { "editing \($0) " } ?? (state.phase == .menu || state.phase == .testSend ? "" : "new destination ")
         screen.write(right, column: max(26, width - DisplayWidth.of(right)), row: 0, style: Style(.footer))
         guard case .step(let current) = state.phase else { return }
         var x = left

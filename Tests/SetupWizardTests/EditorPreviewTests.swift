@@ -158,6 +158,16 @@ import TerminalUI
         #expect((RecordPreview.profileProblem(key: key, value: value) == nil) == acceptable)
     }
 
+    @Test func aNarrowPaneShowsValuesOnTheirOwnLineInsteadOfCuttingThem() {
+        let record: JSONValue = ["identity": "clevertap-actions-test-user", "profileData": ["Name": "Test User"]]
+        let pretty = record.prettyDescription
+        let lines = RecordPreview.previewLines(pretty, width: 22)
+        #expect(lines.contains(#" "identity":"#))
+        #expect(lines.contains(#"   "clevertap-actions-test-user","#))
+        #expect(lines.contains(#"  "Name": "Test User""#))
+        #expect(RecordPreview.previewLines(pretty, width: 80) == pretty.split(separator: "\n").map(String.init))
+    }
+
     @Test func rendersTheRecordAndProblemsInThePane() throws {
         var editor = MappingEditor(subscription: Self.delete, sample: Self.deleteUser)
         var screen = Screen(size: Size(columns: 100, rows: 8))

@@ -67,6 +67,21 @@ import TerminalUI
         #expect(driver.text.contains("Deleted \"Uploads\"."))
     }
 
+    @Test func anExistingDestinationsSubscriptionsAreTheStartingPoint() throws {
+        var driver = WizardDriver(workspace: .sample)
+        driver.press(.enter, .character("3"), .down, .enter)
+        #expect(driver.state.phase == .subscriptions)
+        #expect(driver.state.customized.list.subscriptions == Workspace.sample.destinations[0].subscriptions)
+        driver.press(.character(" "), .character("n"), .enter)
+        guard case .save(let workspace)? = driver.effects.last else {
+            Issue.record("expected a save")
+            return
+        }
+        let destination = try #require(workspace.destinations.first)
+        #expect(destination.setupMode == .customized)
+        #expect(destination.subscriptions.map(\.enabled) == [false, true])
+    }
+
     @Test func aDuplicateNameIsRefusedInWordsAndThePromptStays() {
         var driver = Self.atSubscriptions()
         driver.press(.character("u"), .enter)

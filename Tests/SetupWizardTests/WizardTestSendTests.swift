@@ -75,7 +75,7 @@ import TerminalUI
         #expect(text.contains("POST https://us1.api.clevertap.com/1/upload"))
         #expect(text.contains("X-CleverTap-Passcode: \(Redactor.mask)"))
         #expect(!text.contains("oldpasscode123"))
-        #expect(text.contains("\"identity\": \"clevertap-actions-test-user\""))
+        #expect(text.contains("\n          \"identity\": \"clevertap-actions-test-user\""), "the body keeps its nesting")
         #expect(text.contains("r send again"))
         driver.press(.enter)
         #expect(driver.state.phase == .menu)

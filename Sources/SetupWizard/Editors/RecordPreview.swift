@@ -144,13 +144,37 @@ struct RecordPreview: Sendable, Hashable {
     // MARK: View
 
     /// The record as pretty JSON, then each problem on its own line.
+    /// The pretty record as lines for a pane `width` cells wide. When it does not fit (the
+    /// wizard's 80-column layout), nesting is indented by one cell instead of two and a member
+    /// too long for a line puts its value on the next one, so values are seen, not cut.
+    static func previewLines(_ pretty: String, width: Int) -> [String] {
+        let lines = pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.contains(where: { DisplayWidth.of($0) > width }) else { return lines }
+        var result: [String] = []
+        for line in lines {
+            let depth = line.prefix { $0 == " " }.count / 2
+            let body = String(line.drop { $0 == " " })
+            let pad = String(repeating: " ", count: depth)
+            if DisplayWidth.of(pad + body) > width, let colon = body.range(of: "\": ") {
+                result.append(pad + body[..<body.index(after: colon.lowerBound)] + ":")
+                result.append(pad + "  " + body[colon.upperBound...])
+            } else {
+                result.append(pad + body)
+            }
+        }
+        return result
+    }
+
     func render(into screen: inout Screen, frame: PaneFrame) {
         var out = PaneWriter(frame: frame)
-        out.line("Preview: record sent for the sample event", style: Style(.title, bold: true), in: &screen)
-        let problemLines = problems.reduce(0) { $0 + PaneWriter.wrap("! " + $1.message, width: frame.width, continuationIndent: 2).count }
-        for line in (record?.prettyDescription ?? "(no record)").split(separator: "\n", omittingEmptySubsequences: false)
+        let title = "Preview: record sent for the sample event"
+        out.line(DisplayWidth.of(title) <= frame.width ? title : "Preview (record)", style: Style(.title, bold: true), in: &screen)
+        // Rows kept for the verdict below the record: the problems, or "No problems found."
+        let problemLines = problems.isEmpty ? 1
+            : problems.reduce(0) { $0 + PaneWriter.wrap("! " + $1.message, width: frame.width, continuationIndent: 2).count }
+        for line in Self.previewLines(record?.prettyDescription ?? "(no record)", width: frame.width - 2)
         where out.remainingRows > problemLines {
-            out.line(String(line), indent: 2, in: &screen)
+            out.line(line, indent: 2, in: &screen)
         }
         if problems.isEmpty {
             out.line("No problems found.", style: Style(.success), in: &screen)
