@@ -166,7 +166,8 @@ import Testing
         }
         #expect(stored == 3)
         deliver.interrupt()
-        deliver.waitUntilExit()
+        // Poll instead of waitUntilExit: a blocked cooperative thread could starve the in-process sandbox.
+        while deliver.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         try input.fileHandleForWriting.close()
         await sandbox.stop()
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Plain mode driven through a pipe, as a screen-reader user's session or a script would: the real
 /// binary, no terminal at all, answers on stdin, the saved file read back with `WorkspaceStore`.
-@Suite(.serialized) final class PlainModeEndToEndTests {
+@Suite(.serialized) final class PlainModeEndToEndTests: Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions").path
@@ -17,7 +17,7 @@ import Testing
     /// the URL), passcode, region kept (from the URL), Continue, Quick Setup, Save, Finish.
     static let quickSetupAnswers = ["Website", "", "", dashboardURL, "", passcode, "", "1", "1", "1", "1"]
 
-    struct Run {
+    struct Run: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -137,7 +137,7 @@ import Testing
 }
 
 /// Plain mode's test sends from the menu, through the real binary and a pipe.
-@Suite(.serialized) final class PlainModeTestSendTests {
+@Suite(.serialized) final class PlainModeTestSendTests: Sendable {
     let home: String
     var config: String { home + "/.config/clevertap-actions/workspace.json" }
 
@@ -169,7 +169,7 @@ import Testing
         do {
             try saveWorkspace(endpoint: sandbox.baseURL)
             // Menu: 1 Edit, 2 Add, 3 Send test identify, 4 Send test delete, 5 [ ] local sandbox, 6 Quit.
-            let run = try run(["3", "1"])
+            let run = try await offCooperativePool { try self.run(["3", "1"]) }
             #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
             #expect(run.stdout.contains("Test identify through CleverTap (Actions)"))
             #expect(run.stdout.contains("✓ Processed"))
@@ -197,7 +197,7 @@ import Testing
                            "\(Region.catalog.count + 1)", sandbox.baseURL, "1", "1", "1", "2", "3", "1"]
             let runner = try PlainModeEndToEndTests()
             defer { try? FileManager.default.removeItem(atPath: runner.home) }
-            let run = try runner.run(["setup", "--plain"], input: PlainModeEndToEndTests.lines(answers))
+            let run = try await offCooperativePool { try runner.run(["setup", "--plain"], input: PlainModeEndToEndTests.lines(answers)) }
             #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
             #expect(run.stdout.contains("✓ Processed"))
             #expect(!run.stdout.contains(SandboxAccount.demo.passcode.revealed))

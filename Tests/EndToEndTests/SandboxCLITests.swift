@@ -120,7 +120,7 @@ import Testing
         let terminal = try WizardTmux(arguments: ["sandbox", "--state", home + "/sandbox-state.json"], start: false)
         let state = home + "/sandbox-state.json"
         try terminal.start()
-        let screen = try terminal.waitFor("Press Ctrl-C to stop.")
+        let screen = try await terminal.waitFor("Press Ctrl-C to stop.")
         // In a terminal stdout and stderr interleave; the URL is the one line that is only a URL.
         let urlLine = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .first { $0.hasPrefix("http://127.0.0.1:") && !$0.contains(" ") }
@@ -143,7 +143,7 @@ import Testing
 
         // Ctrl-C in the sandbox's terminal stops it cleanly, and the profile was kept in --state.
         try terminal.keys("C-c")
-        let stopped = try terminal.waitFor("EXIT:")
+        let stopped = try await terminal.waitFor("EXIT:")
         #expect(stopped.contains("sandbox stopped"))
         #expect(stopped.contains("EXIT:0"))
         let saved = try JSONParser.parse(String(contentsOfFile: state, encoding: .utf8))

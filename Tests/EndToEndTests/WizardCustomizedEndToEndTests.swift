@@ -19,12 +19,12 @@ import Testing
         let tmux = try WizardTmux()
 
         // 1 Source, 2 Credentials with the sandbox as a custom endpoint.
-        try tmux.waitFor("Step 1 of 4: Source")
+        try await tmux.waitFor("Step 1 of 4: Source")
         try tmux.type("Website")
         try tmux.keys("Enter")
-        try tmux.waitFor("shown once")
+        try await tmux.waitFor("shown once")
         try tmux.keys("Enter")
-        try tmux.waitFor("Step 2 of 4: Credentials")
+        try await tmux.waitFor("Step 2 of 4: Credentials")
         try tmux.keys("Tab")
         try tmux.type(Self.projectID)
         try tmux.keys("Tab")
@@ -36,24 +36,24 @@ import Testing
         try tmux.keys("Enter")
 
         // 3 Customized Setup: one User Upload subscription.
-        try tmux.waitFor("Step 3 of 4: Setup mode")
+        try await tmux.waitFor("Step 3 of 4: Setup mode")
         try tmux.keys("Down", "Enter")
-        try tmux.waitFor("Subscriptions (Customized Setup)")
+        try await tmux.waitFor("Subscriptions (Customized Setup)")
         try tmux.keys("u")
-        try tmux.waitFor("Name of the new User Upload")
+        try await tmux.waitFor("Name of the new User Upload")
         try tmux.keys("C-u")
         try tmux.type("Trial sign-ups")
         try tmux.keys("Enter")
-        try tmux.waitFor("Added \"Trial sign-ups\"")
+        try await tmux.waitFor("Added \"Trial sign-ups\"")
         try tmux.keys("Enter")
-        try tmux.waitFor("Edit \"Trial sign-ups\" (User Upload)")
+        try await tmux.waitFor("Edit \"Trial sign-ups\" (User Upload)")
 
         // A custom trigger in raw mode.
         try tmux.keys("C-t")
-        try tmux.waitFor("Trigger (raw text)")
+        try await tmux.waitFor("Trigger (raw text)")
         try tmux.keys("C-u")
         try tmux.type(Self.trigger)
-        try tmux.waitFor("Valid.")
+        try await tmux.waitFor("Valid.")
 
         // Person Attributes key by key: CleverTap keys first (Name, Email, Phone), then a custom one.
         try tmux.keys("Tab")
@@ -61,22 +61,22 @@ import Testing
         try tmux.keys("Enter", "C-u", "Enter")
         for (offered, path) in [("Name=", "$.traits.name"), ("Email=", "$.traits.email"), ("Phone=", "$.traits.phone")] {
             try tmux.keys("a")
-            try tmux.waitFor("Attribute Key=value: \(offered)")
+            try await tmux.waitFor("Attribute Key=value: \(offered)")
             try tmux.type(path)
             try tmux.keys("Enter")
         }
         try tmux.keys("a", "C-u")
         try tmux.type("Plan=$.traits.plan")
         try tmux.keys("Enter")
-        try tmux.waitFor("key by key (4 keys)")
+        try await tmux.waitFor("key by key (4 keys)")
         try tmux.keys("C-s")
-        try tmux.waitFor("Saved \"Trial sign-ups\"")
+        try await tmux.waitFor("Saved \"Trial sign-ups\"")
 
         // 4 Review and save; the file is what the core loads.
         try tmux.keys("n")
-        try tmux.waitFor("Ready. Press Enter to save.")
+        try await tmux.waitFor("Ready. Press Enter to save.")
         try tmux.keys("Enter")
-        try tmux.waitFor("✓ Saved")
+        try await tmux.waitFor("✓ Saved")
         let workspace = try WorkspaceStore(path: tmux.configPath).load(required: true)
         let destination = try #require(workspace.destinations.first)
         #expect(destination.setupMode == .customized)
@@ -93,10 +93,10 @@ import Testing
 
         // The menu's "Send test identify" through the saved destination.
         try tmux.keys("m")
-        try tmux.waitFor("Send test identify")
+        try await tmux.waitFor("Send test identify")
         try tmux.press("Down", times: 2)
         try tmux.keys("Enter")
-        let result = try tmux.waitFor("✓ Processed")
+        let result = try await tmux.waitFor("✓ Processed")
         #expect(result.contains("POST \(sandbox.baseURL)/1/upload"))
         #expect(result.contains("X-CleverTap-Passcode: \(Redactor.mask)"))
         #expect(!result.contains(Self.passcode))
@@ -115,7 +115,7 @@ import Testing
         #expect(ts > 1_600_000_000)
 
         try tmux.keys("Enter", "q")
-        try tmux.waitFor("EXIT:0")
+        try await tmux.waitFor("EXIT:0")
     }
 
     @Test func ctrlOEditsTheSampleInEditorWithTheTerminalRestoredAroundIt() throws {

@@ -127,6 +127,21 @@ final class WizardTmux {
         throw WaitTimedOut()
     }
 
+    /// The same wait for async tests: it sleeps with `Task.sleep`, so it never holds a cooperative
+    /// thread that an in-process sandbox needs to answer the wizard.
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if screen.contains(text) { return screen }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("timed out waiting for \"\(text)\"; the pane shows:\n\(screen)", sourceLocation: sourceLocation)
+        throw WaitTimedOut()
+    }
+
     struct WaitTimedOut: Error {}
 
     /// The pid of the wizard: the child of the pane's shell.
