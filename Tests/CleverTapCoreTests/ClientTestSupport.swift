@@ -72,3 +72,34 @@ struct RecordingLogHandler: LogHandler {
         store.append("\(event.level) \(event.message) \(rendered)\(error)")
     }
 }
+
+/// A loopback TCP port that is bound but not listening: connecting to it is refused, and while it
+/// is held no other server can bind it.
+struct ClosedPort {
+    struct Failed: Error { var step: String; var errno: Int32 }
+
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failed(step: "socket", errno: errno) }
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { close(descriptor); throw Failed(step: "bind", errno: errno) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else { close(descriptor); throw Failed(step: "getsockname", errno: errno) }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() { close(descriptor) }
+}

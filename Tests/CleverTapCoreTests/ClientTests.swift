@@ -169,9 +169,14 @@ import Testing
     }
 
     @Test func refusedConnectionIsNotRetriedAndMakesTheEndpointUnreachable() async throws {
-        let sandbox = try await SandboxServer(configuration: SandboxConfiguration()).start()
-        await sandbox.stop()
-        let configuration = clientConfiguration(sandbox)
+        // A port bound but never listening: connections are refused, and no other test's server
+        // can take it meanwhile (a stopped sandbox's port could be reused by a parallel test).
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let sandbox = (port: closed.port, baseURL: "http://127.0.0.1:\(closed.port)")
+        let configuration = CleverTapClientConfiguration(
+            baseURL: sandbox.baseURL, accountID: sandboxAccount.projectID, passcode: sandboxAccount.passcode,
+            connectTimeout: .seconds(2), requestTimeout: .seconds(10), retryPolicy: fastRetries)
         let (result, check) = try await CleverTapClient.withClient(configuration) { client in
             (await client.upload([profileRecord("user-1")]), await client.checkCredentials())
         }
