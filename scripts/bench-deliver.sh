@@ -44,7 +44,7 @@ trap cleanup EXIT
 
 if [ "${BUILD:-1}" != 0 ]; then
     echo "Building release..."
-    if command -v swiftw >/dev/null; then swift=swiftw; else swift=swift; fi
+    swift=${SWIFT:-swift}  # SWIFT names another driver (a wrapper) when needed
     "$swift" build -c release --product clevertap-actions 2>&1 | tail -1
 fi
 binary=$root/.build/release/clevertap-actions

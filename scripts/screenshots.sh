@@ -40,8 +40,7 @@ ensure_python
 
 if [ -n "$BUILD" ]; then
     log "building clevertap-actions"
-    # swiftw (where it exists) keeps a shared warm .build valid; elsewhere plain swift.
-    if command -v swiftw >/dev/null; then builder=swiftw; else builder=swift; fi
+    builder=${SWIFT:-swift}  # SWIFT names another driver (a wrapper) when needed
     (cd "$ROOT" && "$builder" build --product clevertap-actions 2>&1 | tail -20) >&2 \
         || die "the build failed (its last lines are above)"
 fi
