@@ -442,7 +442,9 @@ public enum Wizard {
             credentials.revealPasscode.toggle()
             return []
         case .tab:
-            moveFocus(1)
+            // Tab wraps: from the region list (where ↑ changes the region) it is the way back up
+            // to the Project ID and Passcode fields without touching the chosen region.
+            credentials.focus = fields[(position + 1) % fields.count]
             return []
         case .down:
             if credentials.focus == .region && credentials.regionIndex < Region.catalog.count {

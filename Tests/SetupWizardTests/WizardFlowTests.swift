@@ -190,6 +190,20 @@ import TerminalUI
         #expect(!driver.text.contains("Custom endpoint must use https"))
     }
 
+    @Test func tabWrapsFromTheLastFieldBackToTheFirstKeepingTheRegion() {
+        var driver = atCredentials()
+        driver.press(.paste("https://in1.dashboard.clevertap.com/844-6K7-984Z/main"))
+        driver.press(.tab, .tab, .tab)  // region list, India selected by the paste
+        #expect(driver.state.credentials.focus == .region)
+        // ↑ here would change the region; Tab goes on and wraps round to the first field instead.
+        for _ in 0..<driver.state.credentials.fields.count { driver.press(.tab) }
+        #expect(driver.state.credentials.focus == .region)
+        driver.press(.tab)
+        driver.press(.tab)
+        #expect(driver.state.credentials.focus == driver.state.credentials.fields[0])
+        #expect(driver.state.credentials.regionIndex == Region.catalog.firstIndex { $0.code == "in1" })
+    }
+
     @Test func verifyRunsTheCheckWithASpinnerAndShowsTheOutcome() {
         var driver = atCredentials()
         driver.press(.paste("https://in1.dashboard.clevertap.com/844-6K7-984Z/main"))
