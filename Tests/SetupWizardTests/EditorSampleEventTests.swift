@@ -84,14 +84,16 @@ import TerminalUI
 @Suite struct EditorExternalEditorTests {
     static let now: Int64 = 1_795_860_930
 
-    /// Writes an executable script and returns a command line that runs it.
+    /// Writes a script and returns a command line that runs it through `sh`. Not executed
+    /// directly: while a parallel test forks, the child can still hold the script's write
+    /// descriptor, and exec then fails with ETXTBSY (seen in CI as exit status 126).
     private func script(_ body: String) throws -> (command: String, directory: URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("editor-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("fake editor.sh")
         try Data(("#!/bin/sh\n" + body + "\n").utf8).write(to: file)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
-        return ("'\(file.path)'", directory)
+        return ("sh '\(file.path)'", directory)
     }
 
     @Test func roundTripThroughTheEditorReplacesTheSample() throws {
