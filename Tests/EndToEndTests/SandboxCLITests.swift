@@ -97,19 +97,6 @@ import Testing
                 environment: extra)
     }
 
-    /// GET over real HTTP, as `curl` would.
-    func get(_ url: String) async throws -> (status: Int, body: JSONValue?) {
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        do {
-            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            try await http.shutdown()
-            return (Int(response.status.code), try? JSONParser.parse(String(buffer: body)))
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
-    }
 
     // MARK: The README's new-user sequence
 
@@ -135,10 +122,10 @@ import Testing
         #expect(identify.stdout.contains("X-CleverTap-Passcode: <redacted>"))
         #expect(!(identify.stdout + identify.stderr).contains(Self.demoPasscode))
 
-        let profile = try await get(baseURL + "/sandbox/profiles/clevertap-actions-test-user")
+        let profile = try await httpGet(baseURL + "/sandbox/profiles/clevertap-actions-test-user")
         #expect(profile.status == 200)
         #expect(profile.body?["profileData"]?["email"] == "test.user@example.com")
-        let requests = try await get(baseURL + "/sandbox/requests")
+        let requests = try await httpGet(baseURL + "/sandbox/requests")
         #expect(requests.body?["requests"]?.arrayValue?.first?["headers"]?["X-CleverTap-Passcode"] == "<redacted>")
 
         // Ctrl-C in the sandbox's terminal stops it cleanly, and the profile was kept in --state.
@@ -160,7 +147,7 @@ import Testing
         let report = try JSONParser.parse(delete.stdout)
         #expect(report["outcome"] == "processed")
         #expect(report["request"]?["body"] == ["identity": ["clevertap-actions-test-user"]])
-        #expect(try await get(sandbox.baseURL + "/sandbox/profiles/clevertap-actions-test-user").status == 404)
+        #expect(try await httpGet(sandbox.baseURL + "/sandbox/profiles/clevertap-actions-test-user").status == 404)
         #expect(sandbox.stop() == 0, "SIGTERM stops the sandbox with status 0")
     }
 
@@ -196,7 +183,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout.contains("No User Upload subscription"))
         #expect(result.stdout.contains(#"trigger type = "identify" does not match"#))
-        #expect(try await get(sandbox.baseURL + "/sandbox/requests").body?["count"] == 0)
+        #expect(try await httpGet(sandbox.baseURL + "/sandbox/requests").body?["count"] == 0)
     }
 
     @Test func dryRunShowsTheRequestWithoutASandbox() throws {

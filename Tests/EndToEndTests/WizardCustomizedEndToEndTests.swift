@@ -101,7 +101,7 @@ import Testing
         #expect(result.contains("X-CleverTap-Passcode: \(Redactor.mask)"))
         #expect(!result.contains(Self.passcode))
 
-        let (status, profile) = try await Self.get(sandbox.baseURL + "/sandbox/profiles/" + SampleEvents.userID)
+        let (status, profile) = try await httpGet(sandbox.baseURL + "/sandbox/profiles/" + SampleEvents.userID)
         #expect(status == 200)
         let data = try #require(profile?["profileData"])
         #expect(data["Name"] == "Test User")
@@ -156,16 +156,4 @@ import Testing
         #expect(try tmux.sttyWords().isSuperset(of: ["icanon", "echo"]))
     }
 
-    static func get(_ url: String) async throws -> (status: Int, body: JSONValue?) {
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        do {
-            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            try await http.shutdown()
-            return (Int(response.status.code), try? JSONParser.parse(String(buffer: body)))
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
-    }
 }
