@@ -1,15 +1,6 @@
-/// A subscription as delivery sees it: what to call it in reports and which batches its records join.
-public struct DeliverySubscription: Sendable, Hashable {
-    public var id: String
-    public var name: String
-    public var action: ActionKind
-
-    public init(id: String, name: String, action: ActionKind) {
-        self.id = id
-        self.name = name
-        self.action = action
-    }
-}
+/// A subscription as delivery sees it (what to call it in reports and which batches its records
+/// join): the pipeline's own reference, not a second copy of the same three fields.
+public typealias DeliverySubscription = SubscriptionRef
 
 /// Why a subscription whose trigger matched produced no record.
 public enum SkipReason: String, Sendable, Hashable, CaseIterable {
