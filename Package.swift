@@ -14,6 +14,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // serve: the embedded durable queue, metrics, gzip bodies, lifecycle (already under hummingbird).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // ncurses with the wide-character API; the shim header defines what SwiftPM drops.
@@ -46,12 +53,49 @@ let package = Package(
         ),
         // Terminal layer: pure screen buffer, keys and widgets, plus a thin ncurses backend.
         .target(name: "TerminalUI", dependencies: ["CNCurses"]),
-        // The setup wizard as pure state + update + view; effects go through CleverTapCore.
-        .target(name: "SetupWizard", dependencies: ["CleverTapCore", "TerminalUI", "Sandbox"]),
+        // The setup wizard as pure state + update + view; effects are injected by the executable.
+        .target(name: "SetupWizard", dependencies: ["CleverTapCore", "TerminalUI"]),
+        // serve: a durable queue of intake events per destination (protocol; SQLite and PostgreSQL), no HTTP.
+        .target(
+            name: "EventQueue",
+            dependencies: [
+                "CleverTapCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // serve: workers that take records from the queue through the subscriptions to CleverTap.
+        .target(
+            name: "QueueDelivery",
+            dependencies: [
+                "CleverTapCore", "EventQueue",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // serve: the Segment-compatible HTTP intake (routes, write keys, limits, enrichment).
+        .target(
+            name: "Intake",
+            dependencies: [
+                "CleverTapCore", "EventQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "clevertap-actions",
             dependencies: [
                 "CleverTapCore", "Sandbox", "SetupWizard", "TerminalUI",
+                "EventQueue", "QueueDelivery", "Intake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +114,13 @@ let package = Package(
         ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "CleverTapCore", "TerminalUI", "Sandbox"]),
+        .testTarget(name: "EventQueueTests", dependencies: [
+            "EventQueue",
+            // Each test gets a database of its own on the PostgreSQL cluster .ci/run starts.
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ServeTests", dependencies: ["Intake", "EventQueue", "QueueDelivery", "CleverTapCore", "Sandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "CleverTapCore", "Sandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

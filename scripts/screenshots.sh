@@ -61,8 +61,7 @@ mkdir -p "$OUT"
 start_wizard
 wait_for "Step 1 of 4: Source"
 type_text "Website"
-keys Enter
-wait_for "shown once"
+wait_for "Website"
 shot 01-source
 
 keys Enter
@@ -85,7 +84,7 @@ wait_for "Ready. Press Enter to save."
 shot 04-review
 
 keys Enter
-wait_for "✓ Saved"
+wait_for "its write key"
 shot 05-saved
 
 keys Enter
@@ -106,8 +105,6 @@ start_sandbox
 start_wizard
 wait_for "Step 1 of 4: Source"
 type_text "Website"
-keys Enter
-wait_for "shown once"
 keys Enter
 wait_for "Step 2 of 4: Credentials"
 keys Tab
@@ -151,7 +148,18 @@ shot 08-mapping-editor
 
 keys C-s
 wait_for 'traits.plan != "free"'
+keys e
+wait_for "Name of the new Upload Event"
+keys Enter
+wait_for "[x] Upload Event"
 shot 07-subscriptions
+
+keys Enter # the Upload Event just added: its fields and the event record it previews
+wait_for "Edit \"Upload Event\""
+wait_for "Product Viewed (track)"
+shot 10-event-editor
+keys Escape
+wait_for "[x] Upload Event"
 
 keys n
 wait_for "Ready. Press Enter to save."
@@ -162,6 +170,13 @@ wait_for "Send test identify"
 keys Down Down Enter
 wait_for "Processed" 60
 shot 09-test-send
+keys Enter
+wait_for "Event delivery"
+keys Down Down Down Down Enter # Event delivery: no serve has run in this temporary HOME
+wait_for "No queue yet"
+shot 11-delivery
+keys Escape
+wait_for "Send test track"
 keys q
 wait_for "EXIT:"
 stop_sandbox

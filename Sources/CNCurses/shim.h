@@ -72,22 +72,4 @@ static inline int ct_window_size(int *rows, int *columns) {
     return 0;
 }
 
-// SIGTERM/SIGHUP/SIGINT only set a flag; the input loop sees it within one poll and restores the
-// terminal itself (endwin is not async-signal-safe). No SA_RESTART, so a blocked read returns.
-static volatile sig_atomic_t ct_received_signal = 0;
-static void ct_note_signal(int number) { ct_received_signal = number; }
-static inline void ct_install_signal_handlers(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = ct_note_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
-    sigaction(SIGINT, &action, NULL);
-}
-static inline int ct_take_signal(void) {
-    int number = ct_received_signal;
-    ct_received_signal = 0;
-    return number;
-}
 #endif

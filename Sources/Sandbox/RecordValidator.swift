@@ -16,6 +16,8 @@ struct RecordValidator: Sendable {
     static let maximumValueBytes = 512
     static let maximumProfileKeys = 256
     static let maximumEventProperties = 100
+    static let maximumEventNameLength = 512
+    static let maximumChargedItems = 50
     static let maximumMultiValues = 100
     static let identifierKeys = ["identity", "objectId", "FBID", "GPID"]
     static let updateOperators: Set<String> = ["$add", "$remove", "$incr", "$decr", "$delete"]
@@ -84,6 +86,11 @@ struct RecordValidator: Sendable {
         return propertyProblem(profileData, allowOperators: true)
     }
 
+    /// Spec §9.4's event rules (509, 512, 513) and then the limits of §5, each refused with a
+    /// code rather than cut: a name longer than 512 characters or `Items` that are not an array of
+    /// objects are malformed (512); more than 100 properties or 50 items are too many (522); keys
+    /// over 120 characters and values over 512 bytes are 555 (CleverTap's own answer is not
+    /// published: a sandbox choice).
     func eventProblem(_ object: JSONObject) -> RecordProblem? {
         guard let name = object["evtName"]?.stringValue, !name.isEmpty else {
             return RecordProblem(code: 509, text: "Event Name is incorrect. ErrorCode: 509 - Event name is mandatory")
@@ -95,20 +102,43 @@ struct RecordValidator: Sendable {
             }
             properties = dataObject
         }
-        if restrictedEventNames.contains(name) {
+        let lowered = name.lowercased()
+        if restrictedEventNames.contains(where: { $0.lowercased() == lowered }) {
             return RecordProblem(code: 513, text: "Event Name is incorrect. ErrorCode: 513 - Trying to raise a restricted system event")
+        }
+        if name.count > Self.maximumEventNameLength {
+            return RecordProblem(code: 512, text: "Event Name is incorrect. ErrorCode: 512 - Event name is longer than \(Self.maximumEventNameLength) characters")
         }
         if properties.count > Self.maximumEventProperties {
             return RecordProblem(code: 522, text: "Event Data is incorrect. ErrorCode: 522 - more than \(Self.maximumEventProperties) event properties")
         }
-        return propertyProblem(properties, allowOperators: false, allowItems: name == "Charged")
+        if name == "Charged", let items = properties["Items"] {
+            guard let entries = items.arrayValue else {
+                return RecordProblem(code: 512, text: "Event Data is incorrect. ErrorCode: 512 - Items must be an array of objects")
+            }
+            if entries.count > Self.maximumChargedItems {
+                return RecordProblem(code: 522, text: "Event Data is incorrect. ErrorCode: 522 - Items has \(entries.count) entries, more than \(Self.maximumChargedItems)")
+            }
+            for (index, entry) in entries.enumerated() {
+                guard let item = entry.objectValue else {
+                    return RecordProblem(code: 512, text: "Event Data is incorrect. ErrorCode: 512 - Items[\(index)] must be an object")
+                }
+                if let problem = propertyProblem(item, allowOperators: false, keysInCharacters: true) { return problem }
+            }
+        }
+        return propertyProblem(properties, allowOperators: false, allowItems: name == "Charged", keysInCharacters: true)
     }
 
-    /// Key and value size limits and the nested-object rule (spec §3, §3.2; the answer code is a sandbox choice).
-    func propertyProblem(_ properties: JSONObject, allowOperators: Bool, allowItems: Bool = false) -> RecordProblem? {
+    /// Key and value size limits and the nested-object rule (spec §3, §3.2, §5; the answer code is
+    /// a sandbox choice). Profile keys are counted in bytes (the upload-profiles page), event keys
+    /// in characters (the upload-events page).
+    func propertyProblem(_ properties: JSONObject, allowOperators: Bool, allowItems: Bool = false,
+                         keysInCharacters: Bool = false) -> RecordProblem? {
         for member in properties {
-            if member.key.utf8.count > Self.maximumKeyBytes {
-                return RecordProblem(code: 555, text: "Property key \"\(member.key.prefix(40))…\" is longer than \(Self.maximumKeyBytes) bytes")
+            let keyLength = keysInCharacters ? member.key.count : member.key.utf8.count
+            if keyLength > Self.maximumKeyBytes {
+                let unit = keysInCharacters ? "characters" : "bytes"
+                return RecordProblem(code: 555, text: "Property key \"\(member.key.prefix(40))…\" is longer than \(Self.maximumKeyBytes) \(unit)")
             }
             switch member.value {
             case .string(let s) where s.utf8.count > Self.maximumValueBytes:
@@ -118,7 +148,7 @@ struct RecordValidator: Sendable {
                 if !nestedObjects {
                     return RecordProblem(code: 555, text: "Value of \"\(member.key)\" is a nested object; nested objects are not enabled for this account")
                 }
-                if let problem = propertyProblem(o, allowOperators: false) { return problem }
+                if let problem = propertyProblem(o, allowOperators: false, keysInCharacters: keysInCharacters) { return problem }
             case .array(let items):
                 if allowItems && member.key == "Items" { continue }
                 if items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }), !nestedObjects {

@@ -99,7 +99,7 @@ public struct SandboxConfiguration: Sendable {
     /// Concurrent requests per account before 429 (spec §7: 15 uploads, 3 deletes).
     public var uploadConcurrencyLimit: Int
     public var deleteConcurrencyLimit: Int
-    /// Event names answered with 513 (restricted system events).
+    /// Event names answered with 513 (restricted system events), compared without regard to case.
     public var restrictedEventNames: Set<String>
     /// Accept nested objects in profileData (CleverTap's per-account beta); off answers 555.
     public var nestedObjects: Bool
@@ -110,7 +110,7 @@ public struct SandboxConfiguration: Sendable {
                 faults: [SandboxFault] = [], failureRate: Double = 0, seed: UInt64 = 1,
                 latency: Duration = .zero, timeoutHold: Duration = .seconds(60),
                 uploadConcurrencyLimit: Int = 15, deleteConcurrencyLimit: Int = 3,
-                restrictedEventNames: Set<String> = ["App Launched", "Notification Viewed", "Web Page Viewed"],
+                restrictedEventNames: Set<String> = Set(EventDataRules.restrictedNames),
                 nestedObjects: Bool = false, recentRequestLimit: Int = 100)
     {
         self.port = port

@@ -7,13 +7,6 @@ public enum NonInteractiveCommand {
     /// Variable the printed command reads the passcode from, unless the destination names one.
     public static let defaultPasscodeVariable = "CLEVERTAP_PASSCODE"
 
-    static func make(state: WizardState) -> String? {
-        guard let pending = Wizard.pendingWorkspace(state),
-              let source = pending.workspace.sources.first(where: { $0.id == pending.destination.sourceID })
-        else { return nil }
-        return make(source: source, destination: pending.destination, configPath: state.configPath)
-    }
-
     /// The command for `destination` fed by `source`, saved at `configPath`.
     public static func make(source: Source, destination: Destination, configPath: String) -> String {
         var words = ["clevertap-actions", "setup", "--non-interactive", "--config", configPath,
@@ -27,7 +20,7 @@ public enum NonInteractiveCommand {
         case .region(let region): words += ["--region", region.code]
         case .custom(let url): words += ["--endpoint", url]
         }
-        if destination.name != Wizard.defaultDestinationName { words += ["--destination-name", destination.name] }
+        if destination.name != SetupRequest.defaultDestinationName { words += ["--destination-name", destination.name] }
         if destination.setupMode == .quick { words.append("--quick") }
         // Running it again replaces the destination rather than refusing a duplicate name.
         words.append("--replace")

@@ -15,14 +15,16 @@ public enum WizardMessage: Sendable, Hashable {
     case tick
     /// The credential check finished.
     case verified(VerificationResult)
-    /// The save finished: the path written, or why it failed.
-    case saved(path: String)
+    /// The save finished: the path written and the setup as applied to the file, or why it failed.
+    case saved(path: String, outcome: SetupOutcome)
     case saveFailed(String)
     /// The sample event came back from `$EDITOR` (the file's new text), or why it did not.
     case sampleEdited(String)
     case sampleEditFailed(String)
     /// A test send finished (or could not be made): request and interpreted answer.
     case testSendFinished(TestSendSummary)
+    /// The queue was read for the Event delivery screen opened as `generation`.
+    case deliveryRead(generation: Int, DeliveryReading)
 }
 
 /// The credentials a check needs; the passcode stays a `Secret`.
@@ -36,12 +38,19 @@ public struct CredentialCheckRequest: Sendable, Hashable {
 /// message. Equatable so tests can assert on exactly what was requested.
 public enum WizardEffect: Sendable, Hashable {
     case verifyCredentials(CredentialCheckRequest)
-    case save(Workspace)
+    /// Apply this setup to the workspace file as it is now (`Workspace.applying`, under the
+    /// store's lock and validator), so changes made meanwhile by another run are kept.
+    case save(SetupRequest)
     /// Open the sample event (this JSON text) in the user's `$EDITOR`; the runner hands the
     /// terminal over for the duration.
     case editSample(String)
     /// Send a test event through a saved destination (its endpoint or a local sandbox).
     case sendTest(TestSendRequest)
+    /// Stop the test send under way (Esc on its spinner); its answer, if any, is ignored.
+    case cancelTestSend
+    /// Read the delivery queue's status after waiting `afterMilliseconds` (the screen's refresh),
+    /// for the Event delivery screen opened as `generation`.
+    case readDelivery(generation: Int, afterMilliseconds: Int)
     /// The wizard is finished; the runner stops the loop.
     case exit(WizardOutcome)
 }

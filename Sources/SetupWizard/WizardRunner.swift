@@ -1,73 +1,73 @@
 import CleverTapCore
-import Foundation
+import Synchronization
 import TerminalUI
 
-/// What the effect runner needs from the rest of the program: saving and checking credentials.
-/// The launcher builds it from CleverTapCore (`WorkspaceStore`, `CleverTapClient`).
-public struct WizardServices: Sendable {
-    /// Saves atomically and returns the path written, or throws an error whose description says why.
-    public var save: @Sendable (Workspace) async throws -> String
-    /// Checks credentials against CleverTap (or the endpoint chosen).
-    public var verify: @Sendable (CredentialCheckRequest) async -> VerificationResult
+/// Answers of effects running in other tasks, picked up by the loop between keys; each names
+/// the task it came from so the loop forgets finished tasks. (The same `Mutex` the executable's
+/// signal handling uses: one lock style.)
+final class Inbox: Sendable {
+    private let answers = Mutex<[(task: Int, message: WizardMessage?)]>([])
 
-    public init(save: @escaping @Sendable (Workspace) async throws -> String,
-                verify: @escaping @Sendable (CredentialCheckRequest) async -> VerificationResult) {
-        self.save = save
-        self.verify = verify
-    }
-}
-
-/// Messages produced by effects running in other tasks, picked up by the loop between keys.
-final class Inbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [WizardMessage] = []
-
-    func post(_ message: WizardMessage) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
+    func post(task: Int, _ message: WizardMessage?) {
+        answers.withLock { $0.append((task, message)) }
     }
 
-    func drain() -> [WizardMessage] {
-        lock.lock()
-        defer { lock.unlock() }
-        let drained = messages
-        messages = []
-        return drained
+    func drain() -> [(task: Int, message: WizardMessage?)] {
+        answers.withLock { answers in
+            defer { answers = [] }
+            return answers
+        }
     }
 }
 
 /// The Elm loop: read keys, `update`, run effects, draw `view`, until an `.exit` effect.
 public enum WizardRunner {
     public static func run(_ initial: WizardState, terminal: Terminal, handler: WizardEffectHandler) async -> WizardOutcome {
-        let outcome = await loop(initial, terminal: terminal, handler: handler)
+        var tasks: [Int: (effect: WizardEffect, task: Task<Void, Never>)] = [:]
+        let outcome = await loop(initial, terminal: terminal, handler: handler, tasks: &tasks)
+        // Nothing outlives the wizard: effects still running (a slow send) are cancelled.
+        for (_, running) in tasks { running.task.cancel() }
         await handler.shutdown()
         return outcome
     }
 
-    private static func loop(_ initial: WizardState, terminal: Terminal, handler: WizardEffectHandler) async -> WizardOutcome {
+    private static func loop(_ initial: WizardState, terminal: Terminal, handler: WizardEffectHandler,
+                             tasks: inout [Int: (effect: WizardEffect, task: Task<Void, Never>)]) async -> WizardOutcome {
         var state = initial
         let inbox = Inbox()
+        var nextTask = 0
+        // The size is part of the state: keys are ignored while the terminal is too small.
+        _ = Wizard.update(&state, .key(.resize(columns: terminal.size.columns, rows: terminal.size.rows)))
         terminal.draw(Wizard.view(state, size: terminal.size))
         while true {
             if let signal = terminal.takeSignal() { return .interrupted(signal: signal) }
             // Poll faster while a spinner turns; otherwise wait for keys or an effect's answer.
             let keys = terminal.readKeys(timeoutMilliseconds: state.isBusy ? 80 : 150)
-            var messages = keys.map(WizardMessage.key) + inbox.drain()
+            var messages = keys.map(WizardMessage.key)
+            for answer in inbox.drain() {
+                tasks[answer.task] = nil
+                if let message = answer.message { messages.append(message) }
+            }
             if state.isBusy { messages.append(.tick) }
             for message in messages {
                 for effect in Wizard.update(&state, message) {
-                    if case .exit(let outcome) = effect { return outcome }
-                    if case .editSample = effect {
+                    switch effect {
+                    case .exit(let outcome):
+                        return outcome
+                    case .cancelTestSend:
+                        for (id, running) in tasks {
+                            if case .sendTest = running.effect { running.task.cancel(); tasks[id] = nil }
+                        }
+                    case .editSample:
                         // The editor owns the terminal until it exits; the wizard waits.
                         terminal.suspend()
                         let answer = await handler.perform(effect)
                         terminal.resume()
-                        if let answer { inbox.post(answer) }
-                        continue
-                    }
-                    Task {
-                        if let answer = await handler.perform(effect) { inbox.post(answer) }
+                        if let answer { inbox.post(task: -1, answer) }
+                    default:
+                        let id = nextTask
+                        nextTask += 1
+                        tasks[id] = (effect, Task { inbox.post(task: id, await handler.perform(effect)) })
                     }
                 }
             }

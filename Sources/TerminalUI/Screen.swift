@@ -60,22 +60,30 @@ public struct Screen: Sendable, Hashable {
         set { cells[row * size.columns + column] = newValue }
     }
 
-    /// Writes `text` from (column, row), clipped at `maxWidth` cells and the screen edge.
+    /// Writes `text` from (column, row), within `maxWidth` cells and the screen edge. Text that
+    /// does not fit ends in "…" in the last cell, so a cut is never silent.
     /// Returns the column after the last cell written.
     @discardableResult
     public mutating func write(_ text: String, column: Int, row: Int, style: Style = .normal, maxWidth: Int? = nil) -> Int {
         guard row >= 0, row < size.rows else { return column }
         let limit = min(size.columns, column + (maxWidth ?? size.columns))
+        let cut = column + DisplayWidth.of(text) > limit
+        // Room for the ellipsis when the text is cut.
+        let textLimit = cut ? limit - 1 : limit
         var x = column
         for character in text {
             let width = DisplayWidth.of(character)
             if width == 0 { continue }
-            if x + width > limit { break }
+            if x + width > textLimit { break }
             if x >= 0 {
                 self[x, row] = Cell(character, style: style)
                 if width == 2 { self[x + 1, row] = Cell(" ", style: style, isContinuation: true) }
             }
             x += width
+        }
+        if cut, x >= 0, x < limit {
+            self[x, row] = Cell("…", style: style)
+            x += 1
         }
         return x
     }

@@ -1,4 +1,5 @@
 import CNCurses
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +58,6 @@ public final class Terminal {
         theme = Theme.forEnvironment(environment, terminalHasColors: hasColors)
         lastSize = Size(columns: Int(ct_columns()), rows: Int(ct_rows()))
         active = true
-        ct_install_signal_handlers()
         if theme.usesColor { definePairs() }
         ct_write_raw("\u{1B}[?2004h")
     }
@@ -99,11 +99,19 @@ public final class Terminal {
     /// The current size in cells.
     public var size: Size { lastSize }
 
-    /// A signal (SIGTERM, SIGHUP, SIGINT) that arrived since the last call, if any.
+    /// Records a termination signal for the input loop, which restores the terminal itself (endwin
+    /// is not async-signal-safe). The program's signal handling calls it, from any thread.
+    public static func noteSignal(_ number: Int32) {
+        pendingSignal.store(number, ordering: .relaxed)
+    }
+
+    private static let pendingSignal = Atomic<Int32>(0)
+
+    /// A signal (SIGTERM, SIGHUP, SIGINT) noted since the last call, if any.
     /// A hung-up terminal (closed window, killed tmux) counts as SIGHUP: its ioctls fail, and the
     /// wizard must not keep running with nobody to see it.
     public func takeSignal() -> Int32? {
-        let number = ct_take_signal()
+        let number = Self.pendingSignal.exchange(0, ordering: .relaxed)
         if number != 0 { return number }
         var attributes = termios()
         return tcgetattr(0, &attributes) == 0 ? nil : SIGHUP

@@ -82,8 +82,15 @@ public struct TextInput: Sendable, Hashable {
     /// What the field shows in `width` cells: the text (or a mask of bullets), scrolled so the
     /// cursor stays visible, and the cursor's cell offset within that window.
     public func visible(width: Int, masked: Bool = false) -> (text: String, cursorColumn: Int) {
+        let window = visibleWindow(width: width, masked: masked)
+        return (window.text, window.cursorColumn)
+    }
+
+    /// As `visible`, plus the index of the first character shown, so a caller can place marks
+    /// (an error's `^`) under characters of the scrolled text.
+    public func visibleWindow(width: Int, masked: Bool = false) -> (text: String, cursorColumn: Int, start: Int) {
         let characters: [Character] = masked ? Array(repeating: "•", count: text.count) : Array(text)
-        guard width > 0 else { return ("", 0) }
+        guard width > 0 else { return ("", 0, 0) }
         // Scroll right until the cursor fits, counting display cells (wide characters take two).
         var start = 0
         func cells(_ from: Int, _ to: Int) -> Int {
@@ -98,7 +105,7 @@ public struct TextInput: Sendable, Hashable {
             shown.append(character)
             used += w
         }
-        return (shown, cells(start, cursor))
+        return (shown, cells(start, cursor), start)
     }
 }
 

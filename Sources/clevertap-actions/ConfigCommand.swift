@@ -86,9 +86,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 root["version"] = .int(Int64(workspace.version))
                 root["sources"] = WorkspaceCodec.encode(workspace).objectValue?["sources"]
                 root["destinations"] = .array(workspace.destinations.map { WorkspaceCodec.encode(destination: $0, maskingPasscode: true) })
-                print(JSONValue.object(root).prettyDescription)
+                try Output.line(JSONValue.object(root).prettyDescription)
             } else {
-                print(WorkspaceSummary.text(workspace, path: store.path, environment: ProcessInfo.processInfo.environment))
+                try Output.line(WorkspaceSummary.text(workspace, path: store.path, environment: ProcessInfo.processInfo.environment))
             }
         }
     }
@@ -117,7 +117,7 @@ struct ConfigCommand: AsyncParsableCommand {
             }
             let sources = workspace.sources.count == 1 ? "1 source" : "\(workspace.sources.count) sources"
             let destinations = workspace.destinations.count == 1 ? "1 destination" : "\(workspace.destinations.count) destinations"
-            print("\(store.path): valid (\(sources), \(destinations))")
+            try Output.line("\(store.path): valid (\(sources), \(destinations))")
         }
     }
 
@@ -135,9 +135,9 @@ struct ConfigCommand: AsyncParsableCommand {
             if json {
                 let exists = FileManager.default.fileExists(atPath: location.path)
                 let value: JSONValue = ["path": .string(location.path), "origin": .string(location.origin.rawValue), "exists": .bool(exists)]
-                print(value.description)
+                try Output.line(value.description)
             } else {
-                print(location.path)
+                try Output.line(location.path)
             }
         }
     }

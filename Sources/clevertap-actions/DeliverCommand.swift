@@ -1,6 +1,5 @@
 import ArgumentParser
 import CleverTapCore
-import Dispatch
 import Foundation
 
 /// `deliver`: stream event files through the destination's subscriptions to CleverTap.
@@ -9,16 +8,20 @@ struct DeliverCommand: AsyncParsableCommand {
         commandName: "deliver",
         abstract: "Send event files through the destination's subscriptions to CleverTap, batched; nothing is lost.",
         discussion: """
-        Reads Segment-format events as NDJSON, a JSON array, or batch envelopes ({"batch": [...]}), and
-        dead-letter files written by an earlier run. Records are batched (1000 profiles per upload, 100
-        identities per delete) and sent with at most 15 uploads and 3 deletes in flight. Every record
-        that is not processed is written with its event and reason to the dead-letter file, which
-        `deliver` accepts again as input once fixed. Ctrl-C stops reading and finishes what is in
-        flight; a second Ctrl-C dead-letters it instead.
+            Reads Segment-format events as NDJSON, a JSON array, or batch envelopes ({"batch": [...]}), \
+            and dead-letter files written by an earlier run. Records are batched (1000 profiles and events \
+            per upload, 100 identities per delete) and sent with at most 15 uploads and 3 deletes in \
+            flight. Every record that is not processed is written, as it happens, with its event and \
+            reason to the dead-letter file, which `deliver` accepts again as input once fixed; if that \
+            file cannot be created nothing is sent, and if a write to it fails the run stops and the \
+            report names every record that has no record anywhere. Ctrl-C or SIGTERM stops reading \
+            and finishes what is in flight, then prints the report; a second signal dead-letters what \
+            is in flight instead.
 
-        Exit status: 0 all processed; 1 something was dead-lettered (or the run was interrupted);
-        2 usage or configuration error.
-        """
+            Exit status: 0 all processed; 1 something was dead-lettered or lost, the run was \
+            interrupted, or output could not be written; 2 usage or configuration error (including a \
+            dead-letter file that cannot be created).
+            """
     )
 
     @OptionGroup var options: ConfigOptions
@@ -110,12 +113,22 @@ struct DeliverCommand: AsyncParsableCommand {
             }
         }
 
+        // Dead letters are the run's promise that nothing is lost: if their files cannot be
+        // created, nothing is read or sent.
+        do throws(DeadLetterWriteError) { try deadLetters.prepare(inputs: inputs) } catch {
+            Console.error("\(error); nothing was read or sent. Pass --dead-letter with a path that can be written.")
+            throw ExitCode(2)
+        }
+        // Past `ulimit -f` a write must fail (and be reported), not kill the process.
+        signal(SIGXFSZ, SIG_IGN)
+
         let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64((flushInterval * 1000).rounded())))
         // A dry run writes requests in input order, so it sends one at a time.
         let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: dryRun)
 
         let report: DeliveryReport
         let reportToStandardError: Bool
+        var requestsLost = false
         if dryRun {
             let sink: LineSink
             do throws(EventInputError) { sink = try output.map { path throws(EventInputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
@@ -124,7 +137,10 @@ struct DeliverCommand: AsyncParsableCommand {
             reportToStandardError = output == nil
             report = await Self.runEngine(DeliveryEngine(router: router, transport: DryRunTransport(sink: sink),
                                                          options: engineOptions, deadLetters: deadLetters), inputs: inputs)
-            if let failure = sink.flush() { Console.error("could not write the requests: \(failure)") }
+            if let failure = sink.flush() {
+                Console.error("could not write the requests to \(output ?? "standard output"): \(failure)")
+                requestsLost = true
+            }
         } else {
             let passcode: Secret
             do throws(CredentialError) {
@@ -133,7 +149,12 @@ struct DeliverCommand: AsyncParsableCommand {
                 Console.error("destination \"\(destination.name)\": \(error)")
                 throw ExitCode(2)
             }
-            let base = endpoint ?? destination.endpoint.baseURL
+            var base = destination.endpoint.baseURL
+            if let endpoint {
+                do throws(EndpointError) { base = try CustomEndpoint.validate(endpoint) } catch {
+                    throw Console.usage("--endpoint: \(error)", command: "deliver")
+                }
+            }
             let configuration = CleverTapClientConfiguration(baseURL: base, accountID: destination.projectID, passcode: passcode)
             let client: CleverTapClient
             do throws(CleverTapError) { client = try CleverTapClient(configuration: configuration) } catch {
@@ -147,34 +168,30 @@ struct DeliverCommand: AsyncParsableCommand {
 
         let text = json ? report.jsonValue.prettyDescription : report.text
         if reportToStandardError {
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            Console.note(text)
         } else {
-            print(text)
+            try Output.line(text)
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        if requestsLost { throw ExitCode(1) }
     }
 
-    /// Runs the engine with Ctrl-C handling and, on a terminal, a progress line on standard error.
+    /// Runs the engine with Ctrl-C/SIGTERM handling and, on a terminal, a progress line on standard error.
     static func runEngine(_ engine: DeliveryEngine, inputs: [String]) async -> DeliveryReport {
         let control = DeliveryControl()
         let counters = DeliveryCounters()
-        signal(SIGINT, SIG_IGN)
-        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupts.setEventHandler {
+        // Ctrl-C, SIGTERM (timeout, systemd, containers, CI) and SIGHUP all stop the run the same way.
+        let signals = TerminationSignals.listen { _ in
             switch control.interrupt() {
             case .stopping:
-                FileHandle.standardError.write(Data("\r\u{1B}[Kstopping: reading ended, finishing the requests in flight (Ctrl-C again to dead-letter them instead)\n".utf8))
+                FileHandle.standardError.write(Data("\r\u{1B}[Kstopping: reading ended, finishing the requests in flight (interrupt again to dead-letter them instead)\n".utf8))
             case .aborting:
                 FileHandle.standardError.write(Data("\r\u{1B}[Kabandoning the requests in flight: their records go to the dead-letter file\n".utf8))
             case .running:
                 break
             }
         }
-        interrupts.resume()
-        defer {
-            interrupts.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
+        defer { signals.cancel() }
         let onTerminal = isatty(STDERR_FILENO) != 0
         let progress: (@Sendable (Duration) -> Void)? = onTerminal ? { @Sendable elapsed in
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + counters.progressLine(elapsed: elapsed)).utf8))

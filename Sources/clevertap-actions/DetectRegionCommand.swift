@@ -23,16 +23,16 @@ struct DetectRegionCommand: AsyncParsableCommand {
         case .success(let detection):
             if json {
                 let projectID: JSONValue = detection.projectID.map { .string($0) } ?? .null
-                print("{\"region\": \(JSONValue.string(detection.region.code)), \"projectId\": \(projectID)}")
+                try Output.line("{\"region\": \(JSONValue.string(detection.region.code)), \"projectId\": \(projectID)}")
             } else {
-                print("Region:     \(detection.region.displayName) (\(detection.region.code))")
-                print("Project ID: \(detection.projectID ?? "not in this URL")")
-                print("API:        \(detection.region.apiBaseURL)")
-                if let note = detection.note { print("Note:       \(note)") }
+                try Output.line("Region:     \(detection.region.displayName) (\(detection.region.code))")
+                try Output.line("Project ID: \(detection.projectID ?? "not in this URL")")
+                try Output.line("API:        \(detection.region.apiBaseURL)")
+                if let note = detection.note { try Output.line("Note:       \(note)") }
             }
         case .failure(let error):
             if json {
-                print("{\"error\": \(JSONValue.string(error.description))}")
+                try Output.line("{\"error\": \(JSONValue.string(error.description))}")
                 throw ExitCode(1)
             }
             throw Console.fail(error.description)

@@ -12,8 +12,9 @@ struct EvalTriggerCommand: ParsableCommand {
             Each input line is {"trigger": "...", "event": {...}}; each output line is \
             {"match": true|false}, or {"valid": true} when the line has no "event" (parse only), or \
             {"error": "..."}; "warnings" lists Segment surprises in the trigger when there are any. \
-            A malformed line gives {"error": "line N: ..."} and processing continues; the exit \
-            status is then 1. Blank lines are skipped.
+            A malformed line gives {"error": "line N: ..."} and processing continues. Exit status: \
+            0 no errors; 1 some line gave an error (a malformed line or an invalid trigger), or the \
+            input cannot be read. Blank lines are skipped.
             """
     )
 
@@ -38,7 +39,9 @@ struct EvalTriggerCommand: ParsableCommand {
             input = FileHandle.standardInput
         }
         var sawMalformedLine = false
-        do { try evaluate(input, sawMalformedLine: &sawMalformedLine) } catch {
+        do { try evaluate(input, sawMalformedLine: &sawMalformedLine) } catch let exit as ExitCode {
+            throw exit  // standard output failed; already said
+        } catch {
             throw Console.fail("\(file ?? "standard input"): reading failed: \(error.localizedDescription)")
         }
         if sawMalformedLine { throw ExitCode(1) }
@@ -50,15 +53,16 @@ struct EvalTriggerCommand: ParsableCommand {
         try NDJSONLines.forEach(in: input) { line, number in
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             let outcome = TriggerEvaluation.evaluate(line: line, lineNumber: number)
-            sawMalformedLine = sawMalformedLine || outcome.inputWasMalformed
+            // Any error answer fails the run, as in `eval-mapping`: an invalid trigger too.
+            sawMalformedLine = sawMalformedLine || outcome.inputWasMalformed || outcome.result["error"] != nil
             JSONWriter.write(outcome.result, into: &output)
             output.append(0x0A)
             if output.count >= 1 << 16 {
-                FileHandle.standardOutput.write(Data(output))
+                try Output.write(output)
                 output.removeAll(keepingCapacity: true)
             }
         }
-        if !output.isEmpty { FileHandle.standardOutput.write(Data(output)) }
+        if !output.isEmpty { try Output.write(output) }
     }
 }
 

@@ -30,7 +30,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Destination to use, by name or id (needed when the workspace has several).", valueName: "name"))
     var destination: String?
 
-    @Option(help: ArgumentHelp("Objects nested in Person Attributes: flatten (company.name), stringify (JSON text) or keep (CleverTap's nested-objects beta).",
+    @Option(help: ArgumentHelp("Objects nested in Person Attributes: flatten (company.name), stringify (JSON text) or keep (CleverTap's nested-objects beta). Event Data's nested values are JSON text unless keep.",
                                valueName: "policy"))
     var nestedObjects: NestedObjectPolicy = .flatten
 

@@ -18,7 +18,7 @@ struct RegionsCommand: AsyncParsableCommand {
                  "alternateAPIHosts": .array(region.alternateAPIHosts.map { .string($0) }),
                  "default": .bool(region == Region.defaultRegion)]
             }
-            print(JSONValue.array(entries).prettyDescription)
+            try Output.line(JSONValue.array(entries).prettyDescription)
             return
         }
         let rows = [["CODE", "REGION", "DASHBOARD", "API"]] + Region.catalog.map { region in
@@ -27,9 +27,9 @@ struct RegionsCommand: AsyncParsableCommand {
         }
         let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            print((0..<3).map { row[$0].padding(to: widths[$0]) }.joined(separator: "  ") + "  " + row[3])
+            try Output.line((0..<3).map { row[$0].padding(to: widths[$0]) }.joined(separator: "  ") + "  " + row[3])
         }
-        print("\nOr a custom endpoint (setup --endpoint URL): https, or http on localhost/127.0.0.1/[::1] for the sandbox.")
+        try Output.line("\nOr a custom endpoint (setup --endpoint URL): https, or http on localhost/127.0.0.1/[::1] for the sandbox.")
     }
 }
 

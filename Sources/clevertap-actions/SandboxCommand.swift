@@ -1,6 +1,5 @@
 import ArgumentParser
 import CleverTapCore
-import Dispatch
 import Foundation
 import Sandbox
 
@@ -75,39 +74,21 @@ struct SandboxCommand: AsyncParsableCommand {
         do { sandbox = try await SandboxServer(configuration: configuration).start() } catch {
             throw Console.fail(error.description)
         }
-        // Signals are handled before anything is announced: whoever reads the URL may stop us at once.
-        let signals = SignalStopper(signals: [SIGINT, SIGTERM]) { await sandbox.stop() }
+        // Listening before anything is announced: whoever reads the URL may stop us at once.
+        let signals = TerminationSignals.listen { _ in Task { await sandbox.stop() } }
         let account = configuration.accounts[0]
         Console.note("CleverTap sandbox listening on \(sandbox.baseURL) (127.0.0.1 only)")
         Console.note("  account:  \(account.projectID)" + (projectId == nil ? " (demo; passcode \"\(account.passcode.revealed)\")" : " (passcode from $\(passcodeEnv ?? ""))"))
         Console.note("  profiles: curl \(sandbox.baseURL)/sandbox/profiles")
+        Console.note("  events:   curl \(sandbox.baseURL)/sandbox/events")
         Console.note("  requests: curl \(sandbox.baseURL)/sandbox/requests")
         if !configuration.faults.isEmpty { Console.note("  faults:   \(configuration.faults.map(\.description).joined(separator: ","))") }
         if let state { Console.note("  state:    \(state)") }
         Console.note("Press Ctrl-C to stop.")
         // Last, unbuffered: a script that has read the URL line finds the sandbox fully ready.
-        FileHandle.standardOutput.write(Data((sandbox.baseURL + "\n").utf8))
+        try Output.line(sandbox.baseURL)
         await sandbox.waitUntilStopped()
         signals.cancel()
         Console.note("sandbox stopped")
-    }
-}
-
-/// Turns SIGINT/SIGTERM into a call of `stop`, instead of killing the process mid-write.
-final class SignalStopper {
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32], stop: @escaping @Sendable () async -> Void) {
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { Task { await stop() } }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
     }
 }

@@ -2,7 +2,9 @@ import ArgumentParser
 import CleverTapCore
 import Foundation
 
-/// `send-test identify|delete`: one event through a destination's subscription to CleverTap.
+/// `send-test identify|delete|track`: one event through a destination's subscription to CleverTap.
+extension TestEventKind: ExpressibleByArgument {}
+
 struct SendTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send-test",
@@ -17,15 +19,14 @@ struct SendTestCommand: AsyncParsableCommand {
 
             Example (against the local sandbox):
               clevertap-actions send-test identify --endpoint http://127.0.0.1:8787
+
+            track sends a "Product Viewed" track call through the destination's Upload Event \
+            subscriptions (setup --quick --events adds them); --event FILE sends another, e.g. an \
+            "Order Completed" that becomes CleverTap's Charged.
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case identify, delete
-        var action: ActionKind { self == .identify ? .userUpload : .userDelete }
-    }
-
-    @Argument(help: ArgumentHelp("identify (User Upload) or delete (Delete User).", valueName: "kind"))
-    var kind: Kind
+    @Argument(help: ArgumentHelp("identify (User Upload), delete (Delete User) or track (Upload Event).", valueName: "kind"))
+    var kind: TestEventKind
 
     @OptionGroup var options: ConfigOptions
 
@@ -57,7 +58,7 @@ struct SendTestCommand: AsyncParsableCommand {
             if case .endpoint = error { throw Console.usage(error.description, command: "send-test") }
             throw Console.fail(error.description)
         }
-        print(json ? report.jsonValue.prettyDescription : report.text)
+        try Output.line(json ? report.jsonValue.prettyDescription : report.text)
         let succeeded = report.isProcessed || (dryRun && report.outcome == .dryRun)
         if !succeeded { throw ExitCode(1) }
     }

@@ -19,6 +19,10 @@ struct SetupCommand: AsyncParsableCommand {
                 --source-name Website --source-type javascript \\
                 --dashboard-url https://in1.dashboard.clevertap.com/844-6K7-984Z/main \\
                 --passcode-stdin --quick
+
+            Add --events to subscribe track calls too (Upload Event): every track but "Delete User" \
+            and "Order Completed" becomes a CleverTap event of the same name, and "Order Completed" \
+            becomes CleverTap's Charged, with Amount, Charged ID and the products as Items.
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -62,6 +66,9 @@ struct SetupCommand: AsyncParsableCommand {
     @Flag(help: "Quick Setup: subscribe the presets (User Upload on identify, User Delete on \"Delete User\").")
     var quick = false
 
+    @Flag(help: "With --quick, also the event presets: Track Event (track calls as CleverTap events) and Order Completed → Charged.")
+    var events = false
+
     @Flag(help: "Replace a destination with the same name instead of refusing.")
     var replace = false
 
@@ -104,7 +111,7 @@ struct SetupCommand: AsyncParsableCommand {
 
         let request = SetupRequest(sourceName: sourceName, sourceType: type, destinationName: destinationName, projectID: projectId,
                                    dashboardURL: dashboardUrl, passcode: passcodeSource, region: region, endpoint: endpoint,
-                                   quick: quick, replace: replace)
+                                   quick: quick, replace: replace, events: events)
         let store: WorkspaceStore
         let outcome: SetupOutcome
         do {
@@ -125,22 +132,22 @@ struct SetupCommand: AsyncParsableCommand {
         }
         for note in outcome.notes + [unsetVariableNote].compactMap({ $0 }) { Console.note("note: \(note)") }
         let destination = outcome.destination
-        print("\(outcome.replacedDestination ? "Replaced" : "Saved") destination \"\(destination.name)\" (\(destination.id)) in \(store.path)")
-        print("  source:   \(outcome.source.name) (\(outcome.source.id), \(outcome.createdSource ? "new, " : "")write key \(outcome.source.writeKey))")
-        print("  project:  \(destination.projectID)")
+        try Output.line("\(outcome.replacedDestination ? "Replaced" : "Saved") destination \"\(destination.name)\" (\(destination.id)) in \(store.path)")
+        try Output.line("  source:   \(outcome.source.name) (\(outcome.source.id), \(outcome.createdSource ? "new, " : "")write key \(outcome.source.writeKey))")
+        try Output.line("  project:  \(destination.projectID)")
         switch destination.endpoint {
-        case .region(let region): print("  region:   \(region.displayName) (\(region.code)), \(region.apiBaseURL)")
-        case .custom(let url): print("  endpoint: \(url)")
+        case .region(let region): try Output.line("  region:   \(region.displayName) (\(region.code)), \(region.apiBaseURL)")
+        case .custom(let url): try Output.line("  endpoint: \(url)")
         }
         switch destination.passcode {
-        case .inline(let secret): print("  passcode: \(secret.masked) (stored in the file, mode 0600)")
-        case .environment(let variable): print("  passcode: from $\(variable)")
+        case .inline(let secret): try Output.line("  passcode: \(secret.masked) (stored in the file, mode 0600)")
+        case .environment(let variable): try Output.line("  passcode: from $\(variable)")
         }
         if destination.subscriptions.isEmpty {
-            print("  no subscriptions yet (pass --quick for the presets, or add them in the wizard)")
+            try Output.line("  no subscriptions yet (pass --quick for the presets, or add them in the wizard)")
         } else {
             for subscription in destination.subscriptions {
-                print("  subscription: \(subscription.name) when \(subscription.trigger)")
+                try Output.line("  subscription: \(subscription.name) when \(subscription.trigger)")
             }
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CleverTapCore
+import EventQueue
 import Foundation
+import Sandbox
 import SetupWizard
 import TerminalUI
 
@@ -27,21 +29,24 @@ enum WizardLauncher {
         } catch {
             throw Console.fail("\(error)")
         }
-        let identifiers = FreshIdentifiers(
-            sourceID: Identifiers.sourceID(), writeKey: Identifiers.writeKey(), destinationID: Identifiers.destinationID(),
-            subscriptionIDs: Preset.quickSetup.map { _ in Identifiers.subscriptionID() })
-        var state = WizardState(workspace: workspace, configPath: store.path, identifiers: identifiers)
+        var state = WizardState(workspace: workspace, configPath: store.path, identifiers: .fresh())
         state.sampleTime = Int64(Date().timeIntervalSince1970)
+        // Effects with I/O of their own live here, not in SetupWizard: the store (saves apply the
+        // setup to the file as it is then), the client, the editor and the sandbox server.
         let services = WizardServices(
-            save: { workspace in
-                try store.save(workspace)
-                return store.path
-            },
-            verify: verifyCredentials)
+            save: WizardServices.saving(to: store),
+            verify: verifyCredentials,
+            editText: { text in try ExternalEditor(environment: environment).edit(text) },
+            sandbox: ReusableSandbox(),
+            readDelivery: { await readDelivery(environment: environment) })
         if usePlain {
             try await runPlain(state, handler: WizardEffectHandler(services: services, environment: environment))
             return
         }
+        // SIGTERM, SIGHUP and an outside SIGINT end the loop, which restores the terminal first;
+        // listening before the terminal is taken over leaves no moment where one is lost.
+        let signals = TerminationSignals.listen { Terminal.noteSignal($0) }
+        defer { signals.cancel() }
         let terminal: Terminal
         do {
             terminal = try Terminal(environment: environment)
@@ -58,9 +63,11 @@ enum WizardLauncher {
     /// error (exit 1): a script that ran out of answers must not look like a deliberate quit.
     static func runPlain(_ state: WizardState, handler: WizardEffectHandler) async throws {
         var input = StandardInputLines()
+        let failure = FirstFailure()
         let result = await PlainRunner.run(state, input: &input, output: { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+            if let reason = Output.writeAll(STDOUT_FILENO, Array(text.utf8)) { failure.record(reason) }
         }, handler: handler)
+        if let reason = failure.reason { throw Console.fail("cannot write to standard output: \(reason)") }
         if result.endedByEndOfInput {
             Console.error("input ended before the setup was saved; nothing was written")
             throw ExitCode(1)
@@ -71,18 +78,57 @@ enum WizardLauncher {
     /// Prints how the wizard ended (after the terminal is restored).
     static func report(_ outcome: WizardOutcome) throws {
         switch outcome {
-        case .saved(let path, let command):
-            print("Saved the workspace to \(path)")
+        case .saved(let path, let command, let discardedLaterChanges):
+            try Output.line("Saved the workspace to \(path)")
             if !command.isEmpty {
-                print("The same setup without the wizard (export the passcode as $\(NonInteractiveCommand.defaultPasscodeVariable) first):")
-                print("  " + command)
+                try Output.line("The same setup without the wizard (export the passcode as $\(NonInteractiveCommand.defaultPasscodeVariable) first):")
+                try Output.line("  " + command)
             }
-        case .quitWithoutSaving:
-            print("Quit without saving; nothing was written.")
+            if discardedLaterChanges {
+                Console.error("changes made after that save were discarded")
+                throw ExitCode(1)
+            }
+        case .quitWithoutSaving(let discardedChanges):
+            if discardedChanges {
+                // Non-zero: what was entered was dropped, which a script or a shell prompt should see.
+                Console.error("quit without saving; what was entered was discarded and nothing was written")
+                throw ExitCode(1)
+            }
+            try Output.line("Nothing changed; nothing was written.")
         case .interrupted(let signal):
             Console.error("stopped by signal \(signal); nothing was saved")
             throw ExitCode(128 + signal)
         }
+    }
+
+    /// The Event delivery screen's read: the default queue's status (what `status` prints), or
+    /// "no queue yet" when serve never made one here. Opened read-only in effect: nothing is
+    /// created, and a running serve keeps its queue (status takes no delivery lock).
+    @Sendable static func readDelivery(environment: [String: String]) async -> DeliveryReading {
+        let url: QueueURL
+        do throws(QueueError) { url = try QueueURL.parse(nil, environment: environment) } catch { return .failed(error.description) }
+        if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) { return .noQueue(path: path) }
+        let now = Date()
+        let queue: any EventQueue
+        do throws(QueueError) { queue = try await url.open() } catch { return .failed(error.description) }
+        let status: QueueStatus
+        do throws(QueueError) { status = try await queue.status(now: now) } catch {
+            await queue.close()
+            return .failed(error.description)
+        }
+        await queue.close()
+        func seconds(_ date: Date) -> Int { Int(now.timeIntervalSince(date).rounded()) }
+        return .read(DeliverySnapshot(
+            queue: url.description,
+            destinations: status.destinations.map { counts in
+                DeliveryCounts(destinationID: counts.destinationID, counts: counts.counts,
+                               oldestPendingSeconds: counts.oldestPending.map(seconds))
+            },
+            recentErrors: status.recentErrors.map {
+                DeliveryError(destinationID: $0.destinationID, identity: $0.identity, state: $0.state,
+                              reason: $0.reason, secondsAgo: seconds($0.at))
+            },
+            rejected: status.rejected, duplicates: status.duplicates))
     }
 
     /// The core's credential check, with timeouts short enough for a person watching a spinner.
@@ -102,5 +148,12 @@ enum WizardLauncher {
         } catch {
             return .rejected("\(error)")
         }
+    }
+}
+
+/// The Sandbox module's session server as the wizard's "Send to the local sandbox".
+extension ReusableSandbox: WizardSandbox {
+    public func baseURL(accepting projectID: String, passcode: Secret) async throws -> String {
+        try await handle(accepting: SandboxAccount(projectID: projectID, passcode: passcode)).baseURL
     }
 }

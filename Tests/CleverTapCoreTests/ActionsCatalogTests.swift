@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct ActionsCatalogTests {
+@Suite(.timeLimit(.minutes(2))) struct ActionsCatalogTests {
     @Test func userUploadFieldsAndDefaults() throws {
         let definition = ActionKind.userUpload.definition
         #expect(definition.fields.map(\.key) == ["identity", "ts", "profileData"])

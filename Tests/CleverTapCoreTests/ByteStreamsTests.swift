@@ -3,7 +3,7 @@ import Testing
 @testable import CleverTapCore
 
 /// `map` and `eval-mapping` read their input through these: real files in a temporary directory.
-@Suite struct ByteStreamsTests {
+@Suite(.timeLimit(.minutes(2))) struct ByteStreamsTests {
     func lines(of bytes: [UInt8], chunkSize: Int = 64) throws -> [String] {
         let directory = try TemporaryDirectory()
         try Data(bytes).write(to: URL(fileURLWithPath: directory.file("in.ndjson")))

@@ -2,7 +2,7 @@
 import Testing
 
 /// Reading CleverTap's answers, including the older shapes spec §4 records.
-@Suite struct ClientAnswerParsingTests {
+@Suite(.timeLimit(.minutes(2))) struct ClientAnswerParsingTests {
     let redactor = Redactor(secrets: [])
 
     @Test(arguments: [

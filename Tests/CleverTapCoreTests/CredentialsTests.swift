@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct CredentialsTests {
+@Suite(.timeLimit(.minutes(2))) struct CredentialsTests {
     @Test(arguments: [
         ("844-6K7-984Z", "844-6K7-984Z"),
         ("  844-6k7-984z\n", "844-6K7-984Z"),
@@ -97,7 +97,7 @@ import Testing
     }
 }
 
-@Suite struct CredentialsIdentifierTests {
+@Suite(.timeLimit(.minutes(2))) struct CredentialsIdentifierTests {
     @Test func generatedIdentifiersHaveTheirShape() {
         #expect(Identifiers.sourceID().hasPrefix("src_"))
         #expect(Identifiers.destinationID().count == 20)

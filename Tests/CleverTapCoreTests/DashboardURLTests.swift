@@ -22,7 +22,7 @@ enum DetectionExpectation: Sendable, CustomStringConvertible {
     }
 }
 
-@Suite struct DashboardURLTests {
+@Suite(.timeLimit(.minutes(2))) struct DashboardURLTests {
     static let id = "844-6K7-984Z"
 
     static let cases: [(String, DetectionExpectation)] = [
@@ -150,7 +150,7 @@ enum DetectionExpectation: Sendable, CustomStringConvertible {
     }
 }
 
-@Suite struct CustomEndpointTests {
+@Suite(.timeLimit(.minutes(2))) struct CustomEndpointTests {
     @Test(arguments: [
         ("https://api.example.com", "https://api.example.com"),
         ("https://api.example.com/clevertap/", "https://api.example.com/clevertap"),

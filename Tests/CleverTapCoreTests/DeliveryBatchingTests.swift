@@ -10,7 +10,7 @@ func deliveryEntry(_ i: Int, action: ActionKind = .userUpload) -> BatchEntry {
                       position: InputPosition(source: "in.ndjson", line: i + 1))
 }
 
-@Suite struct DeliveryBatcherTests {
+@Suite(.timeLimit(.minutes(2))) struct DeliveryBatcherTests {
     @Test(arguments: [(ActionKind.userUpload, 2500, [1000, 1000, 500]), (.userDelete, 250, [100, 100, 50])])
     func recordsAreCutAtCleverTapsLimits(action: ActionKind, count: Int, expected: [Int]) {
         var batcher = Batcher(limits: BatchLimits())
@@ -18,7 +18,7 @@ func deliveryEntry(_ i: Int, action: ActionKind = .userUpload) -> BatchEntry {
         var sizes: [Int] = []
         for i in 0..<count {
             if let batch = batcher.add(deliveryEntry(i, action: action), now: now) {
-                #expect(batch.action == action)
+                #expect(batch.endpoint == action.endpoint)
                 sizes.append(batch.entries.count)
             }
         }
@@ -33,10 +33,32 @@ func deliveryEntry(_ i: Int, action: ActionKind = .userUpload) -> BatchEntry {
         #expect(batcher.add(deliveryEntry(0), now: now) == nil)
         #expect(batcher.add(deliveryEntry(1, action: .userDelete), now: now) == nil)
         let full = batcher.add(deliveryEntry(2), now: now)
-        #expect(full?.action == .userUpload)
+        #expect(full?.endpoint == .upload)
         #expect(full?.entries.map(\.position.line) == [1, 3])
         let rest = batcher.drain()
-        #expect(rest.map(\.action) == [.userDelete])
+        #expect(rest.map(\.endpoint) == [.deleteProfiles])
+    }
+
+    /// CleverTap takes profile and event records mixed in one upload (spec §3), so they share
+    /// batches in the order they were read; deletes still go apart.
+    @Test func profilesAndEventsShareUploadBatchesInReadingOrder() throws {
+        var batcher = Batcher(limits: BatchLimits(batchSize: 3))
+        let now = ContinuousClock.now
+        let event = BatchEntry(subscription: 1, action: .userEvent,
+                               record: ["type": "event", "identity": "u1", "evtName": "Signed In", "evtData": [:]],
+                               event: .value(["userId": "u1"]), position: InputPosition(source: "in.ndjson", line: 2))
+        #expect(batcher.add(deliveryEntry(0), now: now) == nil)
+        #expect(batcher.add(event, now: now) == nil)
+        #expect(batcher.add(deliveryEntry(5, action: .userDelete), now: now) == nil)
+        let completed = batcher.add(deliveryEntry(2), now: now)
+        let full = try #require(completed)
+        #expect(full.endpoint == .upload)
+        #expect(full.entries.map(\.action) == [.userUpload, .userEvent, .userUpload])
+        var body: [UInt8] = []
+        full.writeBody(into: &body)
+        #expect(String(decoding: body, as: UTF8.self)
+            == #"{"d":[{"type":"profile","identity":"u0","profileData":{"n":0}},{"type":"event","identity":"u1","evtName":"Signed In","evtData":{}},{"type":"profile","identity":"u2","profileData":{"n":2}}]}"#)
+        #expect(batcher.drain().map(\.endpoint) == [.deleteProfiles])
     }
 
     @Test func aSmallerBatchSizeNeverExceedsTheLimitsAndOneMeansOneRequestPerRecord() {
@@ -72,7 +94,7 @@ func deliveryEntry(_ i: Int, action: ActionKind = .userUpload) -> BatchEntry {
     }
 }
 
-@Suite struct DeliveryDeadLetterTests {
+@Suite(.timeLimit(.minutes(2))) struct DeliveryDeadLetterTests {
     @Test func entriesAreAppendedWithMode0600AndReadBackAsEvents() throws {
         let directory = try DeliveryTempDirectory()
         let path = directory.path + "/events.ndjson.dead-letter.ndjson"
@@ -117,8 +139,11 @@ func deliveryEntry(_ i: Int, action: ActionKind = .userUpload) -> BatchEntry {
 
     @Test func anUnwritableDeadLetterFileIsAnErrorNamingIt() throws {
         let writer = DeadLetterWriter(path: "/nonexistent-dir/dl.ndjson")
-        try writer.write(DeadLetterEntry(failure: RecordFailure(kind: .interrupted, reason: "x"), subscription: nil,
-                                         position: InputPosition(source: "stdin", line: 1), event: .value(["a": 1])))
+        // Written through, so the failure shows at once (issue 15), and again at close.
+        #expect(throws: DeadLetterWriteError.self) {
+            try writer.write(DeadLetterEntry(failure: RecordFailure(kind: .interrupted, reason: "x"), subscription: nil,
+                                             position: InputPosition(source: "stdin", line: 1), event: .value(["a": 1])))
+        }
         #expect(throws: DeadLetterWriteError.self) { try writer.close() }
         do { try writer.close() } catch { #expect(error.description.contains("/nonexistent-dir/dl.ndjson")) }
     }

@@ -30,7 +30,7 @@ func dryRun(inputs: [String], directory: borrowing DeliveryTempDirectory, batchS
     return (report, requests)
 }
 
-@Suite struct DeliveryEngineTests {
+@Suite(.timeLimit(.minutes(2))) struct DeliveryEngineTests {
     @Test func identifiesAndDeletesAreBatchedAtTheLimits() async throws {
         let directory = try DeliveryTempDirectory()
         var lines: [String] = []

@@ -55,7 +55,7 @@ func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
     return items
 }
 
-@Suite struct DeliveryInputReaderTests {
+@Suite(.timeLimit(.minutes(2))) struct DeliveryInputReaderTests {
     @Test func ndjsonLinesCarryTheirLineNumbersAndSkipBlankLines() throws {
         let directory = try DeliveryTempDirectory()
         let file = try directory.write("events.ndjson", "{\"a\":1}\n\n  {\"b\":2}  \r\n{\"c\":\n{\"d\":4}")
@@ -203,7 +203,7 @@ func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
     }
 }
 
-@Suite struct DeliveryEventDecoderTests {
+@Suite(.timeLimit(.minutes(2))) struct DeliveryEventDecoderTests {
     func decode(_ text: String, line: Int = 1) -> [Result<InputEvent, MalformedInput>] {
         var out: [Result<InputEvent, MalformedInput>] = []
         EventDecoder.decode(bytes: Array(text.utf8), position: InputPosition(source: "in.ndjson", line: line),

@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct JSONParserTests {
+@Suite(.timeLimit(.minutes(2))) struct JSONParserTests {
     /// Input text and the value it must parse to.
     @Test(arguments: [
         (#"null"#, JSONValue.null),

@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct JSONRoundTripTests {
+@Suite(.timeLimit(.minutes(2))) struct JSONRoundTripTests {
     @Test(arguments: [
         #"{"b":1,"a":[true,false,null],"c":12.5,"d":"x\ny\u0001\"\\"}"#,
         #"[1136225047,-3,0,1.5e+20]"#,

@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct JSONWriterTests {
+@Suite(.timeLimit(.minutes(2))) struct JSONWriterTests {
     /// Value and its exact compact text.
     @Test(arguments: [
         (JSONValue.null, "null"),

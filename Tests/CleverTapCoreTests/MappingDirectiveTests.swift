@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct MappingDirectiveTests {
+@Suite(.timeLimit(.minutes(2))) struct MappingDirectiveTests {
     static let rawValues: [MappingCase] = [
         MappingCase("raw string", #""hello""#, #""hello""#),
         MappingCase("raw integer keeps integer form", #"1136225047"#, #"1136225047"#),

@@ -1,13 +1,13 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct MappingValidationTests {
+@Suite(.timeLimit(.minutes(2))) struct MappingValidationTests {
     static let errors: [MappingErrorCase] = [
         // Directive shape
         MappingErrorCase("unknown directive", #"{"name":{"@field":"$.a"}}"#,
-                         "name: unknown directive @field (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull)"),
-        MappingErrorCase("liquid not supported yet", #"{"greeting":{"@liquid":"Hi {{ traits.name }}"}}"#,
-                         "greeting: @liquid is not supported yet; use @template or @path"),
+                         "name: unknown directive @field (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull, @liquid)"),
+        MappingErrorCase("liquid with a tag Segment disables", #"{"greeting":{"@liquid":"{% for x in y %}{% endfor %}"}}"#,
+                         #"greeting: @liquid: tag "for" is disabled, line:1, col:1"#),
         MappingErrorCase("two directives", #"{"profileData":{"Email":{"@path":"$.a","@template":"{{b}}"}}}"#,
                          "profileData.Email: has 2 directives (@path, @template); a directive object holds exactly one"),
         MappingErrorCase("directive mixed with raw keys", #"{"a":1,"@path":"$.foo"}"#,
@@ -15,10 +15,10 @@ import Testing
         MappingErrorCase("directive mixed in nested object", #"{"p":{"x":{"@path":"$.a","y":2,"z":3}}}"#,
                          #"p.x: mixes the directive @path with other keys ("y", "z"); put the directive in an object of its own"#),
         MappingErrorCase("error inside an array names the index", #"{"tags":["a",{"@nope":1}]}"#,
-                         "tags[1]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull)"),
+                         "tags[1]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull, @liquid)"),
         MappingErrorCase("keys that are not identifiers are quoted, as in workspace paths",
                          #"{"profileData":{"First Name":{"@nope":1}}}"#,
-                         #"profileData["First Name"]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull)"#),
+                         #"profileData["First Name"]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull, @liquid)"#),
         // @path / @template
         MappingErrorCase("path number", #"{"profileData":{"Email":{"@path":5}}}"#,
                          #"profileData.Email: @path expects a string path (like "$.traits.email") or a directive, got a number"#),
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func collectsEveryProblem() throws {
-        let mapping = try MappingFixtures.parse(#"{"a":{"@nope":1},"b":{"c":{"@path":2}},"d":{"@liquid":"x"}}"#)
+        let mapping = try MappingFixtures.parse(#"{"a":{"@nope":1},"b":{"c":{"@path":2}},"d":{"@liquid":"{% case %}"}}"#)
         do {
             _ = try CompiledMapping(mapping)
             Issue.record("expected the mapping to be rejected")

@@ -4,7 +4,7 @@ import Testing
 
 /// The standard validator (what every CLI verb loads the workspace with) reports broken mappings
 /// with their JSON path, as `config validate` prints them.
-@Suite struct MappingWorkspaceCheckTests {
+@Suite(.timeLimit(.minutes(2))) struct MappingWorkspaceCheckTests {
     static let valid = #""mapping": {"identity": {"@path": "$.userId"}}"#
 
     @Test(arguments: [
@@ -15,7 +15,7 @@ import Testing
         (#""mapping": {"profileData": {"@path": "$.traits"}}"#,
          [#"destinations[0].subscriptions[0].mapping.identity: Identity is required but not mapped, e.g. {"@path":"$.userId"}"#]),
         (#""mapping": {"identity": {"@path": "$.userId"}, "profileData": {"First Name": {"@nope": 1}}}"#,
-         [#"destinations[0].subscriptions[0].mapping.profileData["First Name"]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull)"#]),
+         [#"destinations[0].subscriptions[0].mapping.profileData["First Name"]: unknown directive @nope (known: @path, @template, @literal, @if, @arrayPath, @case, @replace, @json, @flatten, @merge, @transform, @excludeWhenNull, @liquid)"#]),
     ])
     func brokenMappingsAreReportedOnLoad(mapping: String, expected: [String]) throws {
         let directory = try TemporaryDirectory()

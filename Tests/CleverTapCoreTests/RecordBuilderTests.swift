@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct RecordBuilderTests {
+@Suite(.timeLimit(.minutes(2))) struct RecordBuilderTests {
     struct Row: Sendable, CustomTestStringConvertible {
         let name: String
         let action: ActionKind

@@ -4,7 +4,7 @@ import Testing
 
 /// The passcode never leaves the client in text: logs (ours and the HTTP library's), errors,
 /// descriptions, dumps and request previews.
-@Suite struct RedactionTests {
+@Suite(.timeLimit(.minutes(2))) struct RedactionTests {
     static let passcode = "s3cr3t-passcode-7781"
 
     @Test func passcodeIsAbsentFromLogsErrorsAndDumps() async throws {

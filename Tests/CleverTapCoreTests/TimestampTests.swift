@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct TimestampTests {
+@Suite(.timeLimit(.minutes(2))) struct TimestampTests {
     struct Row: Sendable, CustomTestStringConvertible {
         let text: String
         let seconds: Int64?

@@ -2,7 +2,7 @@ import Testing
 @testable import CleverTapCore
 
 /// One `eval-trigger` request line in, one answer out.
-@Suite struct TriggerEvaluationTests {
+@Suite(.timeLimit(.minutes(2))) struct TriggerEvaluationTests {
     @Test(arguments: [
         (#"{"trigger": "type = \"track\"", "event": {"type": "track"}}"#, #"{"match":true}"#, false),
         (#"{"trigger": "type = \"track\"", "event": {"type": "page"}}"#, #"{"match":false}"#, false),

@@ -2,7 +2,7 @@ import Testing
 @testable import CleverTapCore
 
 /// The JavaScript conversions Segment's comparisons go through.
-@Suite struct TriggerJavaScriptValuesTests {
+@Suite(.timeLimit(.minutes(2))) struct TriggerJavaScriptValuesTests {
     @Test(arguments: [
         (0.0, "0"), (-0.0, "0"), (5, "5"), (-3, "-3"), (12.5, "12.5"), (0.1, "0.1"), (1136225047, "1136225047"),
         (1e21, "1e+21"), (123456789012345680000, "123456789012345680000"), (0.000001, "0.000001"), (0.0000001, "1e-7"),

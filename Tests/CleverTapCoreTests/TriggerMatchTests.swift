@@ -235,7 +235,7 @@ struct TriggerMatchCase: Sendable, CustomTestStringConvertible {
     ]
 }
 
-@Suite struct TriggerMatchTests {
+@Suite(.timeLimit(.minutes(2))) struct TriggerMatchTests {
     @Test(arguments: TriggerMatchCase.all)
     func matchesLikeSegment(_ testCase: TriggerMatchCase) throws {
         let trigger = try Trigger.parse(testCase.trigger)

@@ -93,7 +93,7 @@ struct TriggerErrorCase: Sendable, CustomTestStringConvertible {
     ]
 }
 
-@Suite struct TriggerParseErrorTests {
+@Suite(.timeLimit(.minutes(2))) struct TriggerParseErrorTests {
     @Test(arguments: TriggerErrorCase.all)
     func reportsWhereAndWhatWasExpected(_ testCase: TriggerErrorCase) {
         #expect(throws: TriggerParseError.self) { try Trigger.parse(testCase.trigger) }

@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct TriggerPrintTests {
+@Suite(.timeLimit(.minutes(2))) struct TriggerPrintTests {
     /// Input and its canonical form: Segment's generate-fql layout, levels joined as evaluated.
     @Test(arguments: [
         (#"type="track""#, #"type = "track""#),

@@ -52,7 +52,7 @@ struct TriggerWarningCase: Sendable, CustomTestStringConvertible {
     ]
 }
 
-@Suite struct TriggerWarningTests {
+@Suite(.timeLimit(.minutes(2))) struct TriggerWarningTests {
     @Test(arguments: TriggerWarningCase.all)
     func warnsAboutSegmentSurprises(_ testCase: TriggerWarningCase) throws {
         let trigger = try Trigger.parse(testCase.trigger)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CleverTapCore
 
-@Suite struct WorkspaceCodecTests {
+@Suite(.timeLimit(.minutes(2))) struct WorkspaceCodecTests {
     @Test func fixtureDecodesToTheModel() throws {
         let decoded = try WorkspaceCodec.decode(try JSONParser.parse(WorkspaceFixture.text))
         #expect(decoded == WorkspaceFixture.workspace)

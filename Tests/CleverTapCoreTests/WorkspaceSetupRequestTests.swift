@@ -1,7 +1,7 @@
 import Testing
 @testable import CleverTapCore
 
-@Suite struct WorkspaceSetupRequestTests {
+@Suite(.timeLimit(.minutes(2))) struct WorkspaceSetupRequestTests {
     static let url = "https://in1.dashboard.clevertap.com/844-6K7-984Z/main"
 
     @Test func quickSetupFromADashboardURL() throws {
@@ -75,5 +75,63 @@ import Testing
         } catch {
             #expect(error.description.contains("destinations[0].passcode: the passcode is empty"))
         }
+    }
+}
+
+/// The wizard's needs on the same path as `setup --non-interactive`: one set of rules.
+@Suite(.timeLimit(.minutes(2))) struct WorkspaceSetupRequestWizardTests {
+    static let ids = SetupIdentifiers(sourceID: "src_fixed", writeKey: "KEYkey0123456789KEYkey0123456789", destinationID: "dst_fixed",
+                                      subscriptionIDs: ["sub_a", "sub_b"])
+
+    static func base() throws -> Workspace {
+        try Workspace().applying(SetupRequest(sourceName: "Shop", projectID: "844-6K7-984Z", passcode: .environment(variable: "P"),
+                                              region: "in1", quick: true)).workspace
+    }
+
+    @Test func addingANumbersTheDefaultNameInsteadOfRefusing() throws {
+        let outcome = try Self.base().applying(SetupRequest(sourceName: "shop", projectID: "886-894-RK5Z", passcode: .environment(variable: "P"),
+                                                            region: "eu1", quick: true, numberIfTaken: true, identifiers: Self.ids))
+        #expect(outcome.workspace.destinations.map(\.name) == ["CleverTap (Actions)", "CleverTap (Actions) 2"])
+        #expect(outcome.destination.id == "dst_fixed")
+        #expect(outcome.destination.subscriptions.map(\.id) == ["sub_a", "sub_b"])
+        #expect(!outcome.createdSource, "source names match ignoring case, as the validator compares them")
+    }
+
+    @Test func aNewSourceWhoseNameIsTakenIgnoringCaseIsRefused() throws {
+        #expect(throws: SetupError.invalid(#"a source named "Shop" already exists; pick it or choose another name"#)) {
+            try Self.base().applying(SetupRequest(sourceName: " shop ", projectID: "886-894-RK5Z", passcode: .environment(variable: "P"),
+                                                  region: "eu1", createSource: true, numberIfTaken: true))
+        }
+        let created = try Self.base().applying(SetupRequest(sourceName: "Website", sourceType: .javascript, projectID: "886-894-RK5Z",
+                                                            passcode: .environment(variable: "P"), region: "eu1", createSource: true,
+                                                            numberIfTaken: true, identifiers: Self.ids))
+        #expect(created.source == Source(id: "src_fixed", name: "Website", type: .javascript, writeKey: Self.ids.writeKey))
+    }
+
+    @Test func editingByIDKeepsNameAndSubscriptionsUnlessGiven() throws {
+        let base = try Self.base()
+        let id = base.destinations[0].id
+        let kept = try base.applying(SetupRequest(sourceName: "Shop", projectID: "886-894-RK5Z", passcode: .environment(variable: "Q"),
+                                                  region: "eu1", destinationID: id))
+        #expect(kept.workspace.destinations.count == 1)
+        #expect(kept.destination.name == "CleverTap (Actions)")
+        #expect(kept.destination.subscriptions == base.destinations[0].subscriptions)
+        #expect(kept.destination.setupMode == .quick)
+        let custom = [Subscription(id: "mine", name: "Mine", action: .userDelete, trigger: #"event = "Gone""#,
+                                   mapping: ActionKind.userDelete.definition.defaultMapping)]
+        let replaced = try base.applying(SetupRequest(sourceName: "Shop", projectID: "886-894-RK5Z", passcode: .environment(variable: "Q"),
+                                                      region: "eu1", destinationID: id, subscriptions: custom))
+        #expect(replaced.destination.subscriptions == custom)
+        #expect(replaced.destination.setupMode == .customized)
+        #expect(throws: SetupError.invalid("the destination being edited (dst_gone) is no longer in the workspace file; it was removed after this setup began")) {
+            try base.applying(SetupRequest(sourceName: "Shop", projectID: "886-894-RK5Z", passcode: .environment(variable: "Q"),
+                                           region: "eu1", destinationID: "dst_gone"))
+        }
+    }
+
+    @Test func freeNamesAndSameNamesFollowTheValidatorsRule() {
+        #expect(WorkspaceNames.same(" Shop", "shop "))
+        #expect(WorkspaceNames.free("A", taken: ["a", "A 2"]) == "A 3")
+        #expect("\t x \n".trimmingWhitespace() == "x")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CleverTapCore
 
-@Suite struct WorkspaceStoreTests {
+@Suite(.timeLimit(.minutes(2))) struct WorkspaceStoreTests {
     @Test func missingFileLoadsEmptyUnlessRequired() throws {
         let directory = try TemporaryDirectory()
         let store = WorkspaceStore(path: directory.file("workspace.json"))
@@ -217,7 +217,7 @@ import Testing
         (#""sourceId": "src_web""#, #""sourceId": "src_app""#,
          #"destinations[0].sourceId: no source has id "src_app"; expected one of "src_web""#),
         (#""action": "userUpload""#, #""action": "track""#,
-         #"destinations[0].subscriptions[0].action: unknown value "track"; expected one of "userUpload", "userDelete""#),
+         #"destinations[0].subscriptions[0].action: unknown value "track"; expected one of "userUpload", "userDelete", "userEvent""#),
         (#""mapping": {"identity": {"@path": "$.userId"}}"#, #""mapping": []"#,
          "destinations[0].subscriptions[0].mapping: expected an object of action fields, got array"),
         (#""trigger": "type = \"identify\"""#, #""trigger": "  ""#,

@@ -5,7 +5,7 @@ import Testing
 
 /// The built `clevertap-actions deliver` run as a user runs it: real files, a real sandbox
 /// process that gets killed, real signals.
-@Suite(.serialized) final class DeliverCLITests {
+@Suite(.serialized, .timeLimit(.minutes(5))) final class DeliverCLITests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions").path
@@ -28,35 +28,19 @@ import Testing
         var stderr: String
     }
 
-    /// Starts the binary with stdout and stderr going to files; stdin is a pipe the caller may write to.
-    func launch(_ arguments: [String]) throws -> (Process, Pipe, out: String, err: String) {
+    /// Starts the binary; standard input is a pipe the caller may write to (`child.input`).
+    func launch(_ arguments: [String]) throws -> ChildProcess {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = environment
-        let out = directory + "/.out-\(UUID().uuidString)"
-        let err = directory + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        return (process, input, out, err)
+        return try ChildProcess(Self.binary, arguments, environment: environment, stdin: .pipe)
     }
 
-    func run(_ arguments: [String]) throws -> Finished {
-        let (process, input, out, err) = try launch(arguments)
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return Finished(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                        stderr: try String(contentsOfFile: err, encoding: .utf8))
+    func run(_ arguments: [String]) async throws -> Finished {
+        let run = try await ChildProcess.run(Self.binary, arguments, environment: environment)
+        return Finished(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
-    func setUpWorkspace(endpoint: String) throws {
-        let setup = try run(["setup", "--non-interactive", "--config", workspace, "--source-name", "Website",
+    func setUpWorkspace(endpoint: String) async throws {
+        let setup = try await run(["setup", "--non-interactive", "--config", workspace, "--source-name", "Website",
                              "--project-id", SandboxAccount.demo.projectID, "--passcode-env", "SBX_PASSCODE",
                              "--endpoint", endpoint, "--quick"])
         try #require(setup.status == 0, "setup failed: \(setup.stderr)")
@@ -69,10 +53,10 @@ import Testing
     }
 
     /// Waits for `condition`, checking every 20 ms, for at most `limit` checks (a bound, not a timing).
-    func waitFor(limit: Int = 1500, _ condition: () throws -> Bool) rethrows -> Bool {
+    func waitFor(limit: Int = 1500, _ condition: () throws -> Bool) async throws -> Bool {
         for _ in 0..<limit {
             if try condition() { return true }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return false
     }
@@ -83,31 +67,25 @@ import Testing
         return Set(state["profiles"]?.arrayValue?.compactMap { $0["identity"]?.stringValue } ?? [])
     }
 
-    @Test func aSandboxKilledMidRunLosesNothing() throws {
+    @Test func aSandboxKilledMidRunLosesNothing() async throws {
         let state = directory + "/sandbox-state.json"
-        let (sandbox, sandboxInput, sandboxOut, _) = try launch(["sandbox", "--port", "0", "--state", state, "--latency-ms", "100"])
-        defer {
-            if sandbox.isRunning { kill(sandbox.processIdentifier, SIGKILL) }
-            try? sandboxInput.fileHandleForWriting.close()
-        }
-        #expect(waitFor { ((try? String(contentsOfFile: sandboxOut, encoding: .utf8)) ?? "").contains("\n") })
-        let url = try #require(try String(contentsOfFile: sandboxOut, encoding: .utf8).split(separator: "\n").first.map(String.init))
+        let sandbox = try launch(["sandbox", "--port", "0", "--state", state, "--latency-ms", "100"])
+        let url = try await sandbox.firstLine()
         #expect(url.hasPrefix("http://127.0.0.1:"))
-        try setUpWorkspace(endpoint: url)
+        try await setUpWorkspace(endpoint: url)
 
         let count = 2000
         let input = try writeEvents("events.ndjson", (0..<count).map { DeliverFixtures.identify($0) })
-        let (deliver, deliverInput, deliverOut, deliverErr) = try launch(["deliver", "--config", workspace, "--batch-size", "50",
-                                                                        "--concurrency", "2", "--json", input])
-        try deliverInput.fileHandleForWriting.close()
+        let deliver = try launch(["deliver", "--config", workspace, "--batch-size", "50", "--concurrency", "2", "--json", input])
+        try deliver.input?.close()
         // Kill the sandbox (SIGKILL: no chance to tidy up) once it has stored a few batches.
-        #expect(waitFor { identities(inStateFile: state).count >= 200 })
-        kill(sandbox.processIdentifier, SIGKILL)
-        sandbox.waitUntilExit()
-        deliver.waitUntilExit()
+        #expect(try await waitFor { identities(inStateFile: state).count >= 200 })
+        sandbox.send(SIGKILL)
+        try await sandbox.waitForExit(within: .seconds(10))
+        let status = try await deliver.waitForExit(within: .seconds(120))
 
-        #expect(deliver.terminationStatus == 1)
-        let report = try JSONParser.parse(try String(contentsOfFile: deliverOut, encoding: .utf8))
+        #expect(status == 1)
+        let report = try JSONParser.parse(await deliver.allOutput())
         let stored = identities(inStateFile: state)
         let deadLetterPath = input + ".dead-letter.ndjson"
         let deadLettered = try DeliverFixtures.deadLetters(deadLetterPath)
@@ -118,14 +96,14 @@ import Testing
         let processed = report["subscriptions"]?.arrayValue?.first?["processed"]?.intValue ?? -1
         #expect(Int(processed) + deadLettered.count == count)
         #expect(report["deadLetterFiles"] == [.string(deadLetterPath)])
-        let stderr = try String(contentsOfFile: deliverErr, encoding: .utf8)
+        let stderr = deliver.standardError()
         #expect(!stderr.contains(SandboxAccount.demo.passcode.revealed))
     }
 
-    @Test func malformedLinesAreReportedWithLineNumbersAndTheExitStatusSaysSo() throws {
-        try setUpWorkspace(endpoint: "http://127.0.0.1:9")
+    @Test func malformedLinesAreReportedWithLineNumbersAndTheExitStatusSaysSo() async throws {
+        try await setUpWorkspace(endpoint: "http://127.0.0.1:9")
         let input = try writeEvents("events.ndjson", [DeliverFixtures.identify(1), "{\"type\": \"identify\", oops}", DeliverFixtures.identify(3)])
-        let result = try run(["deliver", "--config", workspace, "--dry-run", "--output", directory + "/requests.ndjson", input])
+        let result = try await run(["deliver", "--config", workspace, "--dry-run", "--output", directory + "/requests.ndjson", input])
         #expect(result.status == 1)
         #expect(result.stderr.isEmpty, "no terminal, so no progress noise: \(result.stderr)")
         #expect(result.stdout.contains("malformed input: 1"))
@@ -143,21 +121,23 @@ import Testing
         (["--destination", "Nope"], "no destination named \"Nope\""),
         (["/nonexistent/events.ndjson"], "/nonexistent/events.ndjson: cannot open for reading"),
     ])
-    func usageAndConfigErrorsExitWithTwo(arguments: [String], message: String) throws {
-        try setUpWorkspace(endpoint: "http://127.0.0.1:9")
+    func usageAndConfigErrorsExitWithTwo(arguments: [String], message: String) async throws {
+        try await setUpWorkspace(endpoint: "http://127.0.0.1:9")
         let input = try writeEvents("events.ndjson", [DeliverFixtures.identify(1)])
         let files = arguments.contains { $0.hasPrefix("/") } ? [] : [input]
-        let result = try run(["deliver", "--config", workspace, "--dry-run"] + arguments + files)
+        let result = try await run(["deliver", "--config", workspace, "--dry-run"] + arguments + files)
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
     }
 
-    @Test func ctrlCStopsReadingFinishesWhatWasReadAndPrintsTheReport() async throws {
+    /// Ctrl-C and SIGTERM (what timeout, systemd and CI send) stop a run the same way.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalStopsReadingFinishesWhatWasReadAndPrintsTheReport(signal: Int32) async throws {
         let sandbox = try await SandboxServer(configuration: SandboxConfiguration()).start()
-        try setUpWorkspace(endpoint: sandbox.baseURL)
-        let (deliver, input, out, _) = try launch(["deliver", "--config", workspace, "--flush-interval", "0.05", "--json", "-"])
+        try await setUpWorkspace(endpoint: sandbox.baseURL)
+        let deliver = try launch(["deliver", "--config", workspace, "--flush-interval", "0.05", "--json", "-"])
         let lines = (0..<3).map { DeliverFixtures.identify($0) }.joined(separator: "\n") + "\n"
-        input.fileHandleForWriting.write(Data(lines.utf8))
+        deliver.input?.write(Data(lines.utf8))
         // Standard input stays open: only the interrupt ends the run.
         var stored = 0
         for _ in 0..<1500 where stored < 3 {
@@ -165,17 +145,55 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(stored == 3)
-        deliver.interrupt()
-        // Poll instead of waitUntilExit: a blocked cooperative thread could starve the in-process sandbox.
-        while deliver.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        try input.fileHandleForWriting.close()
+        deliver.send(signal)
+        let status = try await deliver.waitForExit(within: .seconds(30))
         await sandbox.stop()
 
-        #expect(deliver.terminationStatus == 1, "an interrupted run did not read all its input")
-        let report = try JSONParser.parse(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(status == 1, "an interrupted run did not read all its input")
+        let report = try JSONParser.parse(await deliver.allOutput())
         #expect(report["interrupted"] == true)
         #expect(report["events"]?["read"] == 3)
         #expect(report["subscriptions"]?.arrayValue?.first?["processed"] == 3)
         #expect(report["deadLettered"] == 0)
+    }
+
+    /// SIGTERM mid-run (what `timeout`, systemd and CI send) against a sandbox that rejects some
+    /// records: the run stops reading, what was read is stored or dead-lettered (every rejected
+    /// record among them in the dead-letter file with CleverTap's code), and the report is printed.
+    @Test func sigtermMidRunKeepsEveryRejectedRecordAndPrintsTheReport() async throws {
+        let state = directory + "/sandbox-state.json"
+        let sandbox = try launch(["sandbox", "--port", "0", "--state", state, "--latency-ms", "150"])
+        defer { sandbox.send(SIGKILL) }
+        try await setUpWorkspace(endpoint: try await sandbox.firstLine())
+
+        let count = 3000
+        // Every tenth user has an email CleverTap refuses (code 515).
+        let rejected = Set((0..<count).filter { $0 % 10 == 7 }.map { "user-\($0)" })
+        let lines = (0..<count).map { i in
+            i % 10 == 7 ? DeliverFixtures.identify(i, traits: #"{"Name":"Bad","Email":"not-an-email"}"#) : DeliverFixtures.identify(i)
+        }
+        let input = try writeEvents("events.ndjson", lines)
+        let deliver = try launch(["deliver", "--config", workspace, "--batch-size", "50", "--concurrency", "2", "--json", input])
+        try deliver.input?.close()
+        #expect(try await waitFor { identities(inStateFile: state).count >= 300 })
+        deliver.send(SIGTERM)
+        let status = try await deliver.waitForExit(within: .seconds(60))
+
+        #expect(status == 1, "an interrupted run exits non-zero")
+        let report = try JSONParser.parse(await deliver.allOutput())
+        #expect(report["interrupted"] == true)
+        let read = Int(try #require(report["events"]?["read"]?.intValue))
+        #expect(read < count, "the signal stopped the reading")
+        let deadLettered = try DeliverFixtures.deadLetters(input + ".dead-letter.ndjson")
+        let deadIdentities = Set(deadLettered.compactMap { $0["event"]?["userId"]?.stringValue })
+        let stored = identities(inStateFile: state)
+        let wasRead = Set((0..<read).map { "user-\($0)" })
+        #expect(stored.union(deadIdentities) == wasRead, "every record read is stored or dead-lettered, nothing else")
+        #expect(stored.isDisjoint(with: rejected))
+        let rejectedRead = rejected.intersection(wasRead)
+        #expect(!rejectedRead.isEmpty)
+        #expect(rejectedRead.isSubset(of: deadIdentities), "every rejected record is in the dead-letter file")
+        let codes = Set(deadLettered.filter { $0["kind"] == "rejected" }.compactMap { $0["code"]?.intValue })
+        #expect(codes == [515])
     }
 }

@@ -71,7 +71,7 @@ enum DeliverFixtures {
     }
 }
 
-@Suite struct DeliverSandboxTests {
+@Suite(.timeLimit(.minutes(5))) struct DeliverSandboxTests {
     @Test func twoThousandFiveHundredIdentifiesArriveAsThreeUploadsAndEveryProfileExists() async throws {
         let directory = try DeliverTempDirectory()
         let input = try directory.write("events.ndjson", lines: (0..<2500).map { DeliverFixtures.identify($0) })

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Runs the built `clevertap-actions eval-trigger` on real files and real standard input.
-@Suite(.serialized) struct EvalTriggerEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct EvalTriggerEndToEndTests {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions")
@@ -13,26 +13,11 @@ import Testing
         var stderr: String
     }
 
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> Run {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        return Run(status: process.terminationStatus, stdout: lines.last == "" ? Array(lines.dropLast()) : lines,
-                   stderr: String(decoding: err, as: UTF8.self))
+        let run = try await ChildProcess.run(Self.binary.path, arguments, stdin: stdin ?? "")
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return Run(status: run.status, stdout: lines.last == "" ? Array(lines.dropLast()) : lines, stderr: run.stderr)
     }
 
     func temporaryFile(_ contents: String) throws -> URL {
@@ -55,21 +40,21 @@ import Testing
 
     /// A missing file was a usage error (exit 2, the root command's usage line) and a directory
     /// printed "NSCocoaErrorDomain Code=256"; both are failed operations with the reason.
-    @Test func aFileThatCannotBeReadIsNamedWithTheReason() throws {
-        let missing = try run(["eval-trigger", "/nonexistent/requests.ndjson"])
+    @Test func aFileThatCannotBeReadIsNamedWithTheReason() async throws {
+        let missing = try await run(["eval-trigger", "/nonexistent/requests.ndjson"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "clevertap-actions: /nonexistent/requests.ndjson: no such file; expected an NDJSON file, or '-' for standard input\n")
         #expect(missing.stdout.isEmpty)
         let directory = FileManager.default.temporaryDirectory.path
-        let notAFile = try run(["eval-trigger", directory])
+        let notAFile = try await run(["eval-trigger", directory])
         #expect(notAFile.status == 1)
         #expect(notAFile.stderr == "clevertap-actions: \(directory): is a directory; expected an NDJSON file\n")
     }
 
-    @Test func answersEachLineOfAFileInOrder() throws {
+    @Test func answersEachLineOfAFileInOrder() async throws {
         let file = try temporaryFile(Self.requests)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try run(["eval-trigger", file.path])
+        let result = try await run(["eval-trigger", file.path])
         #expect(result.stdout == [
             #"{"match":true}"#,
             #"{"match":false}"#,
@@ -84,15 +69,20 @@ import Testing
         #expect(result.status == 1)
     }
 
-    @Test func readsStandardInputAndExitsZeroWhenEveryLineIsARequest() throws {
+    /// An invalid trigger is an error answer, so the run exits 1, as `eval-mapping` does for an
+    /// invalid mapping (it used to exit 0); all-valid input exits 0.
+    @Test func readsStandardInputAndExitsOneWhenATriggerIsInvalid() async throws {
         let input = #"{"trigger": "type = \"track\"", "event": {"type": "track"}}"# + "\n" + #"{"trigger": "type ="}"#
         for arguments in [["eval-trigger"], ["eval-trigger", "-"]] {
-            let result = try run(arguments, stdin: input)
+            let result = try await run(arguments, stdin: input)
             #expect(result.stdout == [
                 #"{"match":true}"#,
                 #"{"error":"expected a value after '=': a \"string\", a number, true, false or null, found the end of the trigger (at character 7)"}"#,
             ])
-            #expect(result.status == 0)
+            #expect(result.status == 1)
         }
+        let valid = try await run(["eval-trigger"], stdin: #"{"trigger": "type = \"track\"", "event": {"type": "track"}}"#)
+        #expect(valid.stdout == [#"{"match":true}"#])
+        #expect(valid.status == 0)
     }
 }

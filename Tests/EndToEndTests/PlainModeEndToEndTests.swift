@@ -5,7 +5,7 @@ import Testing
 
 /// Plain mode driven through a pipe, as a screen-reader user's session or a script would: the real
 /// binary, no terminal at all, answers on stdin, the saved file read back with `WorkspaceStore`.
-@Suite(.serialized) final class PlainModeEndToEndTests: Sendable {
+@Suite(.serialized, .timeLimit(.minutes(5))) final class PlainModeEndToEndTests: Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions").path
@@ -13,9 +13,9 @@ import Testing
     static let passcode = "dca1d7eb3a6e4a0e9f2b"
 
     /// The answers of a Quick Setup from an empty workspace: source name, type (JavaScript is
-    /// current), Enter after the write key, the pasted dashboard URL, Project ID kept (filled from
+    /// current; Enter creates it), the pasted dashboard URL, Project ID kept (filled from
     /// the URL), passcode, region kept (from the URL), Continue, Quick Setup, Save, Finish.
-    static let quickSetupAnswers = ["Website", "", "", dashboardURL, "", passcode, "", "1", "1", "1", "1"]
+    static let quickSetupAnswers = ["Website", "", dashboardURL, "", passcode, "", "1", "1", "1", "1"]
 
     struct Run: Sendable {
         var status: Int32
@@ -33,39 +33,19 @@ import Testing
 
     deinit { try? FileManager.default.removeItem(atPath: home) }
 
-    /// Runs the binary with `input` on a pipe; stdout and stderr go to files so a full pipe
-    /// buffer can never stall the child.
-    func run(_ arguments: [String], input: String, environment extra: [String: String] = [:]) throws -> Run {
+    /// Runs the binary with `input` as its standard input (no terminal).
+    func run(_ arguments: [String], input: String, environment extra: [String: String] = [:]) async throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
         var environment = ["PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "TERM": "xterm-256color"]
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let out = home + "/.stdout", err = home + "/.stderr"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        let pipe = Pipe()
-        process.standardInput = pipe
-        try process.run()
-        pipe.fileHandleForWriting.write(Data(input.utf8))
-        try pipe.fileHandleForWriting.close()
-        process.waitUntilExit()
-        defer {
-            try? FileManager.default.removeItem(atPath: out)
-            try? FileManager.default.removeItem(atPath: err)
-        }
-        return Run(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                   stderr: try String(contentsOfFile: err, encoding: .utf8))
+        let run = try await ChildProcess.run(Self.binary, arguments, environment: environment, stdin: input)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     static func lines(_ answers: [String]) -> String { answers.map { $0 + "\n" }.joined() }
 
-    @Test func quickSetupThroughAPipeSavesTheWorkspace() throws {
-        let run = try run(["setup", "--plain"], input: Self.lines(Self.quickSetupAnswers))
+    @Test func quickSetupThroughAPipeSavesTheWorkspace() async throws {
+        let run = try await run(["setup", "--plain"], input: Self.lines(Self.quickSetupAnswers))
         #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
         #expect(run.stdout.contains("Step 2 of 4: Credentials"))
         #expect(run.stdout.contains("Dashboard URL: Region India (in1) and Project ID 844-6K7-984Z."))
@@ -88,56 +68,57 @@ import Testing
         #expect(mode?.intValue == 0o600)
     }
 
-    @Test func termDumbRunsPlainModeWithoutAnyArgument() throws {
-        let run = try run([], input: Self.lines(Self.quickSetupAnswers), environment: ["TERM": "dumb"])
+    @Test func termDumbRunsPlainModeWithoutAnyArgument() async throws {
+        let run = try await run([], input: Self.lines(Self.quickSetupAnswers), environment: ["TERM": "dumb"])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("plain mode"))
         #expect(try WorkspaceStore(path: config).load(required: true).destinations.count == 1)
     }
 
-    @Test func endOfInputBeforeSavingWritesNothingAndFails() throws {
-        let run = try run(["setup", "--plain"], input: Self.lines(Array(Self.quickSetupAnswers.prefix(8))))
+    @Test func endOfInputBeforeSavingWritesNothingAndFails() async throws {
+        let run = try await run(["setup", "--plain"], input: Self.lines(Array(Self.quickSetupAnswers.prefix(8))))
         #expect(run.status == 1)
         #expect(run.stderr.contains("input ended before the setup was saved; nothing was written"))
         #expect(!FileManager.default.fileExists(atPath: config))
         #expect(!FileManager.default.fileExists(atPath: home + "/.config/clevertap-actions"))
     }
 
-    @Test func wrongAnswersAreExplainedAndAskedAgain() throws {
+    @Test func wrongAnswersAreExplainedAndAskedAgain() async throws {
         // "7" is not a source type, "x" is not a step 3 choice; each is refused and asked again.
         var answers = Self.quickSetupAnswers
         answers.insert("7", at: 1)
-        answers.insert("x", at: 9)
-        let run = try run(["setup", "--plain"], input: Self.lines(answers))
+        answers.insert("x", at: 8)
+        let run = try await run(["setup", "--plain"], input: Self.lines(answers))
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("Error: \"7\" is not one of the options; type a number from 1 to 5, or ? for help."))
-        #expect(run.stdout.contains("Error: \"x\" is not one of the options; type a number from 1 to 2, or ? for help."))
+        #expect(run.stdout.contains("Error: \"x\" is not one of the options; type a number from 1 to 3, or ? for help."))
         #expect(try WorkspaceStore(path: config).load(required: true).destinations.first?.setupMode == .quick)
     }
 
-    @Test func quitWithUnsavedChangesAsksThenWritesNothing() throws {
-        let run = try run(["setup", "--plain"], input: Self.lines(["Website", "q", "y"]))
-        #expect(run.status == 0)
+    @Test func quitWithUnsavedChangesAsksThenWritesNothing() async throws {
+        let run = try await run(["setup", "--plain"], input: Self.lines(["Website", "q", "y"]))
+        // What was typed is dropped: not a success.
+        #expect(run.status == 1)
         #expect(run.stdout.contains("Quit without saving? (y/n)"))
-        #expect(run.stdout.contains("Quit without saving; nothing was written."))
+        #expect(run.stderr.contains("quit without saving; what was entered was discarded and nothing was written"))
         #expect(!FileManager.default.fileExists(atPath: config))
     }
 
-    @Test func withoutATerminalOrPlainTheWizardStillRefuses() throws {
-        let run = try run([], input: "")
+    @Test func withoutATerminalOrPlainTheWizardStillRefuses() async throws {
+        let run = try await run([], input: "")
         #expect(run.status == 2)
         #expect(run.stderr.contains("needs a terminal"))
     }
 
-    @Test func plainAndNonInteractiveTogetherIsAUsageError() throws {
-        let run = try run(["setup", "--plain", "--non-interactive"], input: "")
+    @Test func plainAndNonInteractiveTogetherIsAUsageError() async throws {
+        let run = try await run(["setup", "--plain", "--non-interactive"], input: "")
         #expect(run.status == 2)
         #expect(run.stderr.contains("--plain and --non-interactive both given"))
     }
 }
 
 /// Plain mode's test sends from the menu, through the real binary and a pipe.
-@Suite(.serialized) final class PlainModeTestSendTests: Sendable {
+@Suite(.serialized, .timeLimit(.minutes(5))) final class PlainModeTestSendTests: Sendable {
     let home: String
     var config: String { home + "/.config/clevertap-actions/workspace.json" }
 
@@ -158,18 +139,18 @@ import Testing
         try WorkspaceStore(path: config).save(Workspace(sources: [source], destinations: [destination]))
     }
 
-    func run(_ answers: [String]) throws -> PlainModeEndToEndTests.Run {
+    func run(_ answers: [String]) async throws -> PlainModeEndToEndTests.Run {
         let runner = try PlainModeEndToEndTests()
         defer { try? FileManager.default.removeItem(atPath: runner.home) }
-        return try runner.run(["setup", "--plain", "--config", config], input: PlainModeEndToEndTests.lines(answers))
+        return try await runner.run(["setup", "--plain", "--config", config], input: PlainModeEndToEndTests.lines(answers))
     }
 
     @Test func sendTestIdentifyFromTheMenuReachesTheSandbox() async throws {
         let sandbox = try await SandboxServer(configuration: SandboxConfiguration()).start()
         do {
             try saveWorkspace(endpoint: sandbox.baseURL)
-            // Menu: 1 Edit, 2 Add, 3 Send test identify, 4 Send test delete, 5 [ ] local sandbox, 6 Quit.
-            let run = try await offCooperativePool { try self.run(["3", "1"]) }
+            // Menu: 1 Edit, 2 Add, 3 Send test identify, 4 Send test delete, 5 Send test track, 6 [ ] local sandbox, 7 Quit.
+            let run = try await self.run(["3", "1"])
             #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
             #expect(run.stdout.contains("Test identify through CleverTap (Actions)"))
             #expect(run.stdout.contains("✓ Processed"))
@@ -193,11 +174,11 @@ import Testing
             // No dashboard URL: Project ID and passcode typed, "Custom endpoint" (last region
             // option) pointed at the sandbox; Continue, Quick Setup, Save, back to the menu, Send
             // test identify, back to the menu, end of input.
-            let answers = ["Website", "", "", "", SandboxAccount.demo.projectID, SandboxAccount.demo.passcode.revealed,
+            let answers = ["Website", "", "", SandboxAccount.demo.projectID, SandboxAccount.demo.passcode.revealed,
                            "\(Region.catalog.count + 1)", sandbox.baseURL, "1", "1", "1", "2", "3", "1"]
             let runner = try PlainModeEndToEndTests()
             defer { try? FileManager.default.removeItem(atPath: runner.home) }
-            let run = try await offCooperativePool { try runner.run(["setup", "--plain"], input: PlainModeEndToEndTests.lines(answers)) }
+            let run = try await runner.run(["setup", "--plain"], input: PlainModeEndToEndTests.lines(answers))
             #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
             #expect(run.stdout.contains("✓ Processed"))
             #expect(!run.stdout.contains(SandboxAccount.demo.passcode.revealed))
@@ -214,10 +195,10 @@ import Testing
         await sandbox.stop()
     }
 
-    @Test func sendToTheLocalSandboxNeedsNoServerAtAll() throws {
+    @Test func sendToTheLocalSandboxNeedsNoServerAtAll() async throws {
         // An endpoint nothing listens on: only the in-process sandbox can answer.
         try saveWorkspace(endpoint: "http://127.0.0.1:9")
-        let run = try run(["5", "3"])
+        let run = try await run(["6", "3"])
         #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
         #expect(run.stdout.contains("To the local sandbox (started in this process)"))
         #expect(run.stdout.contains("✓ Processed"))

@@ -5,7 +5,7 @@ import Testing
 
 /// The real binary as a new user meets it: the sandbox in a terminal (tmux), `setup
 /// --non-interactive` against it, `send-test`, then the stored profile read back over HTTP.
-@Suite(.serialized) final class SandboxCLITests {
+@Suite(.serialized, .timeLimit(.minutes(5))) final class SandboxCLITests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let binary = packageRoot.appendingPathComponent(".build/debug/clevertap-actions").path
@@ -35,64 +35,30 @@ import Testing
     }
 
     /// Runs the binary to completion.
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = environment(extra)
-        let out = home + "/.out-\(UUID().uuidString)", err = home + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                   stderr: try String(contentsOfFile: err, encoding: .utf8))
+        let run = try await ChildProcess.run(Self.binary, arguments, environment: environment(extra))
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// A sandbox started as a child process; its first stdout line is the base URL.
-    final class SandboxProcess {
-        let process = Process()
+    struct SandboxProcess {
+        let child: ChildProcess
         let baseURL: String
-        let stderrPath: String
 
-        init(arguments: [String], environment: [String: String], stderrPath: String) throws {
-            self.stderrPath = stderrPath
-            process.executableURL = URL(fileURLWithPath: SandboxCLITests.binary)
-            process.arguments = ["sandbox"] + arguments
-            process.environment = environment
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-            try process.run()
-            var bytes = Data()
-            while !bytes.contains(UInt8(ascii: "\n")) {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                bytes.append(chunk)
-            }
-            baseURL = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-        }
-
-        /// SIGTERM, then the exit status.
-        func stop() -> Int32 {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        /// SIGTERM, then the exit status (the test fails if it takes more than 10 seconds).
+        func stop() async throws -> Int32 { try await child.stop() }
     }
 
-    func startSandbox(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws -> SandboxProcess {
+    func startSandbox(_ arguments: [String] = [], environment extra: [String: String] = [:]) async throws -> SandboxProcess {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
-        return try SandboxProcess(arguments: arguments, environment: environment(extra), stderrPath: home + "/sandbox.err")
+        let child = try ChildProcess(Self.binary, ["sandbox"] + arguments, environment: environment(extra),
+                                     stderrPath: home + "/sandbox.err")
+        return SandboxProcess(child: child, baseURL: try await child.firstLine())
     }
 
-    func setup(endpoint: String, passcodeVariable: String = "CLEVERTAP_PASSCODE", environment extra: [String: String] = [:]) throws -> Run {
-        try run(["setup", "--non-interactive", "--config", config, "--source-name", "Website", "--source-type", "javascript",
+    func setup(endpoint: String, passcodeVariable: String = "CLEVERTAP_PASSCODE", environment extra: [String: String] = [:]) async throws -> Run {
+        try await run(["setup", "--non-interactive", "--config", config, "--source-name", "Website", "--source-type", "javascript",
                  "--project-id", Self.demoProject, "--passcode-env", passcodeVariable, "--endpoint", endpoint, "--quick"],
                 environment: extra)
     }
@@ -113,10 +79,10 @@ import Testing
             .first { $0.hasPrefix("http://127.0.0.1:") && !$0.contains(" ") }
         let baseURL = try #require(urlLine)
 
-        let setup = try setup(endpoint: baseURL)
+        let setup = try await setup(endpoint: baseURL)
         #expect(setup.status == 0, "setup failed: \(setup.stderr)")
 
-        let identify = try run(["send-test", "identify", "--config", config])
+        let identify = try await run(["send-test", "identify", "--config", config])
         #expect(identify.status == 0, "send-test failed: \(identify.stdout) \(identify.stderr)")
         #expect(identify.stdout.contains("Answer: processed by CleverTap"))
         #expect(identify.stdout.contains("X-CleverTap-Passcode: <redacted>"))
@@ -138,57 +104,57 @@ import Testing
     }
 
     @Test func deleteTestRemovesTheProfile() async throws {
-        let sandbox = try startSandbox()
-        defer { _ = sandbox.stop() }
-        #expect(try setup(endpoint: sandbox.baseURL).status == 0)
-        #expect(try run(["send-test", "identify", "--config", config]).status == 0)
-        let delete = try run(["send-test", "delete", "--config", config, "--json"])
+        let sandbox = try await startSandbox()
+        defer { sandbox.child.send(SIGKILL) }  // a failed test leaves nothing running
+        #expect(try await setup(endpoint: sandbox.baseURL).status == 0)
+        #expect(try await run(["send-test", "identify", "--config", config]).status == 0)
+        let delete = try await run(["send-test", "delete", "--config", config, "--json"])
         #expect(delete.status == 0)
         let report = try JSONParser.parse(delete.stdout)
         #expect(report["outcome"] == "processed")
         #expect(report["request"]?["body"] == ["identity": ["clevertap-actions-test-user"]])
         #expect(try await httpGet(sandbox.baseURL + "/sandbox/profiles/clevertap-actions-test-user").status == 404)
-        #expect(sandbox.stop() == 0, "SIGTERM stops the sandbox with status 0")
+        #expect(try await sandbox.stop() == 0, "SIGTERM stops the sandbox with status 0")
     }
 
-    @Test func badPasscodeFailsWithAnActionableMessage() throws {
-        let sandbox = try startSandbox()
-        defer { _ = sandbox.stop() }
-        #expect(try setup(endpoint: sandbox.baseURL, passcodeVariable: "WRONG_PASSCODE",
+    @Test func badPasscodeFailsWithAnActionableMessage() async throws {
+        let sandbox = try await startSandbox()
+        defer { sandbox.child.send(SIGKILL) }  // a failed test leaves nothing running
+        #expect(try await setup(endpoint: sandbox.baseURL, passcodeVariable: "WRONG_PASSCODE",
                           environment: ["WRONG_PASSCODE": "not-the-passcode"]).status == 0)
-        let result = try run(["send-test", "identify", "--config", config], environment: ["WRONG_PASSCODE": "not-the-passcode"])
+        let result = try await run(["send-test", "identify", "--config", config], environment: ["WRONG_PASSCODE": "not-the-passcode"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("Answer: NOT processed"))
         #expect(result.stdout.contains("refused the credentials (HTTP 401: \"Invalid Credentials\")"))
         #expect(!result.stdout.contains("not-the-passcode"))
     }
 
-    @Test func scriptedServerErrorsExhaustTheRetries() throws {
-        let sandbox = try startSandbox(["--faults", "500,500,500"])
-        defer { _ = sandbox.stop() }
-        #expect(try setup(endpoint: sandbox.baseURL).status == 0)
-        let result = try run(["send-test", "identify", "--config", config])
+    @Test func scriptedServerErrorsExhaustTheRetries() async throws {
+        let sandbox = try await startSandbox(["--faults", "500,500,500"])
+        defer { sandbox.child.send(SIGKILL) }  // a failed test leaves nothing running
+        #expect(try await setup(endpoint: sandbox.baseURL).status == 0)
+        let result = try await run(["send-test", "identify", "--config", config])
         #expect(result.status == 1)
         #expect(result.stdout.contains("HTTP 500"))
         #expect(result.stdout.contains("on all 3 attempts"))
     }
 
     @Test func unmatchedEventFileIsExplainedAndNotSent() async throws {
-        let sandbox = try startSandbox()
-        defer { _ = sandbox.stop() }
-        #expect(try setup(endpoint: sandbox.baseURL).status == 0)
+        let sandbox = try await startSandbox()
+        defer { sandbox.child.send(SIGKILL) }  // a failed test leaves nothing running
+        #expect(try await setup(endpoint: sandbox.baseURL).status == 0)
         let eventPath = home + "/page.json"
         try Data(#"{"type":"page","userId":"u1","name":"Home"}"#.utf8).write(to: URL(fileURLWithPath: eventPath))
-        let result = try run(["send-test", "identify", "--config", config, "--event", eventPath])
+        let result = try await run(["send-test", "identify", "--config", config, "--event", eventPath])
         #expect(result.status == 1)
         #expect(result.stdout.contains("No User Upload subscription"))
         #expect(result.stdout.contains(#"trigger type = "identify" does not match"#))
         #expect(try await httpGet(sandbox.baseURL + "/sandbox/requests").body?["count"] == 0)
     }
 
-    @Test func dryRunShowsTheRequestWithoutASandbox() throws {
-        #expect(try setup(endpoint: "http://127.0.0.1:9").status == 0)
-        let result = try run(["send-test", "identify", "--config", config, "--dry-run"], environment: ["CLEVERTAP_PASSCODE": ""])
+    @Test func dryRunShowsTheRequestWithoutASandbox() async throws {
+        #expect(try await setup(endpoint: "http://127.0.0.1:9").status == 0)
+        let result = try await run(["send-test", "identify", "--config", config, "--dry-run"], environment: ["CLEVERTAP_PASSCODE": ""])
         #expect(result.status == 0)
         #expect(result.stdout.contains("POST http://127.0.0.1:9/1/upload"))
         #expect(result.stdout.contains("Dry run: not sent."))
@@ -200,8 +166,8 @@ import Testing
         (["--project-id", "TEST-SBX-123-456Z", "--passcode-env", "NOT_SET_ANYWHERE"], 1, "NOT_SET_ANYWHERE"),
         (["--failure-rate", "2"], 2, "Failure rate 2.0 is out of range"),
     ])
-    func badSandboxOptionsAreRefused(arguments: [String], status: Int32, message: String) throws {
-        let result = try run(["sandbox"] + arguments)
+    func badSandboxOptionsAreRefused(arguments: [String], status: Int32, message: String) async throws {
+        let result = try await run(["sandbox"] + arguments)
         #expect(result.status == status)
         #expect(result.stderr.contains(message))
         #expect(result.stdout.isEmpty, "no URL is printed when the sandbox does not start")
@@ -209,32 +175,46 @@ import Testing
 
     /// Naming a destination that does not exist is a usage error (exit 2), like leaving out
     /// --destination when there are several; it used to exit 1, as if CleverTap had refused.
-    @Test func destinationChoiceMistakesAreUsageErrors() throws {
+    @Test func destinationChoiceMistakesAreUsageErrors() async throws {
         for name in ["First", "Second"] {
-            let made = try run(["setup", "--non-interactive", "--config", config, "--source-name", "Website",
+            let made = try await run(["setup", "--non-interactive", "--config", config, "--source-name", "Website",
                                 "--source-type", "javascript", "--project-id", Self.demoProject,
                                 "--passcode-env", "CLEVERTAP_PASSCODE", "--endpoint", "http://127.0.0.1:9", "--quick",
                                 "--destination-name", name])
             #expect(made.status == 0, "\(made.stderr)")
         }
-        let several = try run(["send-test", "identify", "--config", config, "--dry-run"])
+        let several = try await run(["send-test", "identify", "--config", config, "--dry-run"])
         #expect(several.status == 2)
         #expect(several.stderr.contains(#"several destinations ("First", "Second"); pick one with --destination NAME"#))
-        let unknown = try run(["send-test", "identify", "--config", config, "--dry-run", "--destination", "Nope"])
+        let unknown = try await run(["send-test", "identify", "--config", config, "--dry-run", "--destination", "Nope"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains(#"no destination named "Nope"; the workspace has "First", "Second""#))
         #expect(unknown.stdout.isEmpty)
-        let chosen = try run(["send-test", "identify", "--config", config, "--dry-run", "--destination", "Second"])
+        let chosen = try await run(["send-test", "identify", "--config", config, "--dry-run", "--destination", "Second"])
         #expect(chosen.status == 0)
     }
 
-    @Test func ownAccountFromTheEnvironment() throws {
-        let sandbox = try startSandbox(["--project-id", "abc-def-ghij", "--passcode-env", "MY_SANDBOX_PASSCODE"],
+    @Test func ownAccountFromTheEnvironment() async throws {
+        let sandbox = try await startSandbox(["--project-id", "abc-def-ghij", "--passcode-env", "MY_SANDBOX_PASSCODE"],
                                        environment: ["MY_SANDBOX_PASSCODE": "my-own-passcode"])
-        defer { _ = sandbox.stop() }
-        let stderr = try String(contentsOfFile: sandbox.stderrPath, encoding: .utf8)
+        defer { sandbox.child.send(SIGKILL) }  // a failed test leaves nothing running
+        let stderr = try String(contentsOfFile: sandbox.child.stderrPath, encoding: .utf8)
         #expect(stderr.contains("ABC-DEF-GHIJ"))
         #expect(!stderr.contains("my-own-passcode"))
-        #expect(sandbox.stop() == 0)
+        #expect(try await sandbox.stop() == 0)
+    }
+
+    /// A signal sent the moment the URL line is read is honoured every time, also with both cores
+    /// busy: it was once dropped (a signal source armed asynchronously) and the sandbox ran on.
+    @Test func aSignalRightAfterTheURLLineStopsTheSandboxEveryTime() async throws {
+        let load = try (0..<2).map { _ in try ChildProcess("/bin/sh", ["-c", "while :; do :; done"]) }
+        defer { for burner in load { burner.send(SIGKILL) } }
+        for attempt in 0..<50 {
+            let signal = attempt.isMultiple(of: 2) ? SIGTERM : SIGINT
+            let sandbox = try await startSandbox()
+            sandbox.child.send(signal)
+            let status = try await sandbox.child.waitForExit(within: .seconds(10))
+            #expect(status == 0, "attempt \(attempt): signal \(signal) gave exit status \(status)")
+        }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// Issue 6 end to end: Customized Setup in the real wizard builds a User Upload subscription with
 /// a custom trigger and key-by-key Person Attributes, saves it, then "Send test identify" from the
 /// menu goes to a sandbox this test started, which is asked over HTTP what it holds.
-@Suite(.serialized) struct WizardCustomizedEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WizardCustomizedEndToEndTests {
     static let projectID = "844-6K7-984Z"
     static let passcode = "pc-secret-1234"
     static let trigger = #"type = "identify" and traits.plan = "trial""#
@@ -19,21 +19,8 @@ import Testing
         let tmux = try WizardTmux()
 
         // 1 Source, 2 Credentials with the sandbox as a custom endpoint.
-        try await tmux.waitFor("Step 1 of 4: Source")
-        try tmux.type("Website")
-        try tmux.keys("Enter")
-        try await tmux.waitFor("shown once")
-        try tmux.keys("Enter")
-        try await tmux.waitFor("Step 2 of 4: Credentials")
-        try tmux.keys("Tab")
-        try tmux.type(Self.projectID)
-        try tmux.keys("Tab")
-        try tmux.type(Self.passcode)
-        try tmux.keys("Tab")
-        try tmux.press("Down", times: Region.catalog.count)
-        try tmux.keys("Tab")
-        try tmux.type(sandbox.baseURL)
-        try tmux.keys("Enter")
+        try await tmux.enterSourceAndCredentials(source: "Website", projectID: Self.projectID, passcode: Self.passcode,
+                                                 endpoint: sandbox.baseURL)
 
         // 3 Customized Setup: one User Upload subscription.
         try await tmux.waitFor("Step 3 of 4: Setup mode")
@@ -118,42 +105,40 @@ import Testing
         try await tmux.waitFor("EXIT:0")
     }
 
-    @Test func ctrlOEditsTheSampleInEditorWithTheTerminalRestoredAroundIt() throws {
+    @Test func ctrlOEditsTheSampleInEditorWithTheTerminalRestoredAroundIt() async throws {
         // The "editor" records the terminal modes it was given, then edits the file as vi would.
         let sttyFile = NSTemporaryDirectory() + "editor-stty-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: sttyFile) }
         let tmux = try WizardTmux(extraEnvironment: [
             "VISUAL": "", "EDITOR": "stty -a > \(WizardTmux.quoted(sttyFile)); sed -i s/clevertap-actions-test-user/edited-by-sed/",
         ])
-        try tmux.waitFor("Step 1 of 4: Source")
+        try await tmux.waitFor("Step 1 of 4: Source")
         try tmux.type("Website")
         try tmux.keys("Enter")
-        try tmux.waitFor("shown once")
-        try tmux.keys("Enter")
-        try tmux.waitFor("Step 2 of 4: Credentials")
+        try await tmux.waitFor("Step 2 of 4: Credentials")
         try tmux.paste("https://in1.dashboard.clevertap.com/844-6K7-984Z/main")
         try tmux.keys("Tab", "Tab")
         try tmux.type(Self.passcode)
         try tmux.keys("Enter")
-        try tmux.waitFor("Step 3 of 4: Setup mode")
+        try await tmux.waitFor("Step 3 of 4: Setup mode")
         try tmux.keys("Down", "Enter")
-        try tmux.waitFor("Subscriptions (Customized Setup)")
+        try await tmux.waitFor("Subscriptions (Customized Setup)")
         try tmux.keys("u", "Enter")
-        try tmux.waitFor("Added \"User Upload\"")
+        try await tmux.waitFor("Added \"User Upload\"")
         try tmux.keys("Enter")
-        try tmux.waitFor("Sample event 1/3")
+        try await tmux.waitFor("Sample event 1/5")
         try tmux.keys("C-o")
         // Back in the wizard, redrawn, with the edited sample in use.
-        let back = try tmux.waitFor("Sample event 4/4: Edited sample")
+        let back = try await tmux.waitFor("Sample event 6/6: Edited sample")
         #expect(back.contains("The edited sample is in use."))
         let modes = try String(contentsOfFile: sttyFile, encoding: .utf8)
         let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
         #expect(words.contains("icanon") && words.contains("echo"), "the editor got a cooked terminal: \(modes)")
         try tmux.keys("Escape", "C-c")
-        try tmux.waitFor("Quit without saving?")
+        try await tmux.waitFor("Quit without saving?")
         try tmux.keys("y")
-        try tmux.waitFor("EXIT:0")
-        #expect(try tmux.sttyWords().isSuperset(of: ["icanon", "echo"]))
+        try await tmux.waitFor("EXIT:1")
+        #expect(try await tmux.sttyWords().isSuperset(of: ["icanon", "echo"]))
     }
 
 }

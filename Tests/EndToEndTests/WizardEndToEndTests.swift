@@ -3,39 +3,45 @@ import Foundation
 import Testing
 
 /// The wizard as a person uses it: the real binary in tmux, real keys, a real bracketed paste.
-@Suite(.serialized) struct WizardEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WizardEndToEndTests {
     static let dashboardURL = "https://in1.dashboard.clevertap.com/844-6K7-984Z/main?q=1"
 
-    @Test func quickSetupWithAPastedDashboardURLSavesAWorkspaceTheCoreLoads() throws {
+    @Test func quickSetupWithAPastedDashboardURLSavesAWorkspaceTheCoreLoads() async throws {
         let tmux = try WizardTmux()
-        try tmux.waitFor("Step 1 of 4: Source")
+        try await tmux.waitFor("Step 1 of 4: Source")
         try tmux.type("Website")
         try tmux.keys("Enter")
-        try tmux.waitFor("shown once")
-        try tmux.keys("Enter")
-        try tmux.waitFor("Step 2 of 4: Credentials")
+        let credentials = try await tmux.waitFor("Step 2 of 4: Credentials")
+        #expect(!credentials.contains("shown once"), "no write key is announced before it exists")
         // Pasted while the region list has focus: as keystrokes, its "q" and "?" would quit or
         // open help; as a paste it lands in the URL field and fills region and Project ID.
         try tmux.keys("Tab", "Tab", "Tab")
         try tmux.paste(Self.dashboardURL)
-        let detected = try tmux.waitFor("Project ID 844-6K7-984Z")
-        #expect(detected.contains("(•) India (in1)"))
+        // The whole detected state in one capture: the Project ID and the region list agree
+        // (ncurses may write one frame in several pieces, and tmux can capture between them).
+        let detected = try await tmux.waitFor(all: ["Project ID 844-6K7-984Z", "(•) India (in1)"])
         #expect(!detected.contains("Quit without saving?"))
         try tmux.keys("Tab", "Tab")
         try tmux.type("pc-secret-1234")
         let masked = try tmux.capture()
         #expect(!masked.contains("pc-secret-1234"))
         try tmux.keys("Enter")
-        try tmux.waitFor("Step 3 of 4: Setup mode")
+        try await tmux.waitFor("Step 3 of 4: Setup mode")
         try tmux.keys("Enter")
-        let review = try tmux.waitFor("Ready. Press Enter to save.")
+        let review = try await tmux.waitFor("Ready. Press Enter to save.")
         #expect(review.contains("••••34"))
         #expect(!review.contains("pc-secret-1234"))
         try tmux.keys("Enter")
-        try tmux.waitFor("✓ Saved")
-        try tmux.keys("Enter")
+        let saved = try await tmux.waitFor("✓ Saved")
+        // The write key, now that the source exists.
+        #expect(saved.contains("New source Website: its write key"))
+        // Leaving from the menu after the save still reports the save (not "nothing was written").
+        try tmux.keys("m")
+        try await tmux.waitFor("Add a destination")
+        try tmux.keys("q")
         // Long lines wrap at the pane's width; compare the text without the wraps.
-        let finished = try tmux.waitFor("EXIT:0").replacingOccurrences(of: "\n", with: "")
+        let finished = try await tmux.waitFor("EXIT:0").replacingOccurrences(of: "\n", with: "")
+        #expect(!finished.contains("nothing was written"))
         #expect(finished.contains("Saved the workspace to \(tmux.configPath)"))
         #expect(finished.contains("setup --non-interactive"))
         #expect(finished.contains("--project-id 844-6K7-984Z"))
@@ -56,53 +62,84 @@ import Testing
         #expect(mode == 0o600)
     }
 
-    @Test func anExistingWorkspaceOpensTheDestinationMenu() throws {
+    @Test func anExistingWorkspaceOpensTheDestinationMenu() async throws {
         let tmux = try WizardTmux(start: false)
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: WizardTmux.binary)
-        setup.arguments = ["setup", "--non-interactive", "--config", tmux.configPath, "--source-name", "Shop",
-                           "--dashboard-url", "https://us1.dashboard.clevertap.com/W9R-486-4W5Z/main",
-                           "--passcode-env", "CT_PASS", "--quick"]
-        setup.environment = ["HOME": tmux.home, "CT_PASS": "abc123"]
-        setup.standardOutput = FileHandle.nullDevice
-        try setup.run()
-        setup.waitUntilExit()
-        try #require(setup.terminationStatus == 0)
+        let setup = try await ChildProcess.run(
+            WizardTmux.binary,
+            ["setup", "--non-interactive", "--config", tmux.configPath, "--source-name", "Shop",
+             "--dashboard-url", "https://us1.dashboard.clevertap.com/W9R-486-4W5Z/main", "--passcode-env", "CT_PASS", "--quick"],
+            environment: ["HOME": tmux.home, "CT_PASS": "abc123"])
+        try #require(setup.status == 0, "setup failed: \(setup.stderr)")
         try tmux.start()
-        let menu = try tmux.waitFor("Add a destination")
+        let menu = try await tmux.waitFor("Add a destination")
         #expect(menu.contains("Edit CleverTap (Actions): W9R-486-4W5Z, United States, 2 subscriptions"))
         try tmux.keys("Enter")
-        let review = try tmux.waitFor("Step 4 of 4: Review & save")
+        let review = try await tmux.waitFor("Step 4 of 4: Review & save")
         #expect(review.contains("from $CT_PASS"))
         try tmux.keys("q")
-        try tmux.waitFor("EXIT:0")
+        try await tmux.waitFor("EXIT:0")
     }
 
-    @Test func resizingBelowTheMinimumAndBackResumesTheStep() throws {
+    @Test func aSetupWrittenByTheCommandLineWhileTheWizardIsOpenIsKept() async throws {
+        let tmux = try WizardTmux(start: false)
+        func setup(_ name: String, _ url: String) async throws {
+            let run = try await ChildProcess.run(
+                WizardTmux.binary,
+                ["setup", "--non-interactive", "--config", tmux.configPath, "--source-name", "Shop", "--destination-name", name,
+                 "--dashboard-url", url, "--passcode-env", "CT_PASS", "--quick"],
+                environment: ["HOME": tmux.home, "CT_PASS": "abc123"])
+            try #require(run.status == 0, "setup failed: \(run.stderr)")
+        }
+        try await setup("First", "https://us1.dashboard.clevertap.com/W9R-486-4W5Z/main")
+        try tmux.start()
+        try await tmux.waitFor("Add a destination")
+        try tmux.keys("Down", "Enter")          // Add a destination
+        try await tmux.waitFor("Step 1 of 4: Source")
+        try tmux.keys("Enter")                  // on the source Shop
+        try await tmux.waitFor("Step 2 of 4: Credentials")
+        try tmux.paste("https://in1.dashboard.clevertap.com/844-6K7-984Z/main")
+        try tmux.keys("Tab", "Tab")
+        try tmux.type("pc-secret-1234")
+        try tmux.keys("Enter")
+        try await tmux.waitFor("Step 3 of 4: Setup mode")
+        try tmux.keys("Enter")
+        try await tmux.waitFor("Ready. Press Enter to save.")
+        // Meanwhile a script adds a destination to the same file.
+        try await setup("Second", "https://eu1.dashboard.clevertap.com/886-894-RK5Z/main")
+        try tmux.keys("Enter")
+        try await tmux.waitFor("✓ Saved")
+        try tmux.keys("Enter")
+        try await tmux.waitFor("EXIT:0")
+        let names = try WorkspaceStore(path: tmux.configPath).load(required: true).destinations.map(\.name)
+        #expect(names == ["First", "Second", "CleverTap (Actions)"])
+    }
+
+    @Test func resizingBelowTheMinimumAndBackResumesTheStep() async throws {
         let tmux = try WizardTmux()
-        try tmux.waitFor("Step 1 of 4: Source")
+        try await tmux.waitFor("Step 1 of 4: Source")
         try tmux.type("Web")
         try tmux.resize(columns: 60, rows: 15)
-        try tmux.waitFor("enlarge the terminal to at least 80x24 (now 60x15)")
+        try await tmux.waitFor("enlarge the terminal to at least 80x24 (now 60x15)")
         try tmux.resize(columns: 100, rows: 30)
-        let back = try tmux.waitFor("Step 1 of 4: Source")
+        let back = try await tmux.waitFor("Step 1 of 4: Source")
         #expect(back.contains("Name                Web"))
         try tmux.keys("C-c")
-        try tmux.waitFor("Quit without saving?")
+        try await tmux.waitFor("Quit without saving?")
         try tmux.keys("y")
-        try tmux.waitFor("EXIT:0")
+        try await tmux.waitFor("EXIT:1")
     }
 
-    @Test func ctrlCLeavesTheTerminalUsable() throws {
+    @Test func ctrlCLeavesTheTerminalUsable() async throws {
         let tmux = try WizardTmux()
-        try tmux.waitFor("Step 1 of 4: Source")
+        try await tmux.waitFor("Step 1 of 4: Source")
         try tmux.type("Web")
         try tmux.keys("C-c")
-        try tmux.waitFor("Quit without saving?")
+        try await tmux.waitFor("Quit without saving?")
         try tmux.keys("y")
-        let after = try tmux.waitFor("EXIT:0")
-        #expect(after.contains("Quit without saving; nothing was written."))
-        let words = try tmux.sttyWords()
+        // Dropping what was entered is not a success: status 1, and it says so.
+        let after = try await tmux.waitFor("EXIT:1")
+        #expect(after.contains("quit without saving; what was entered was discarded and nothing was written"))
+        let words = try await tmux.sttyWords()
         #expect(words.contains("icanon"))
         #expect(words.contains("echo"))
         #expect(!words.contains("-icanon"))
@@ -110,31 +147,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tmux.configPath))
     }
 
-    @Test func sigtermRestoresTheTerminal() throws {
+    @Test func sigtermRestoresTheTerminal() async throws {
         let tmux = try WizardTmux()
-        try tmux.waitFor("Step 1 of 4: Source")
+        try await tmux.waitFor("Step 1 of 4: Source")
         let pid = try #require(try tmux.wizardPID())
         kill(pid, SIGTERM)
-        try tmux.waitFor("EXIT:143")
-        let words = try tmux.sttyWords()
+        try await tmux.waitFor("EXIT:143")
+        let words = try await tmux.sttyWords()
         #expect(words.contains("icanon"))
         #expect(words.contains("echo"))
     }
 
-    @Test func withoutATerminalItExplainsAndExitsWithStatus2() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: WizardTmux.binary)
-        process.environment = ["HOME": NSTemporaryDirectory()]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = Pipe()
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+    @Test func withoutATerminalItExplainsAndExitsWithStatus2() async throws {
+        // Standard input is /dev/null: not a terminal.
+        let run = try await ChildProcess.run(WizardTmux.binary, [], environment: ["HOME": NSTemporaryDirectory()])
+        let message = run.stderr
+        #expect(run.status == 2)
         #expect(message.contains("setup --non-interactive"))
+        #expect(message.contains("setup --plain"))
         #expect(message.split(separator: "\n").count == 1)
     }
 }

@@ -1,3 +1,4 @@
+import CleverTapCore
 import Foundation
 import Testing
 
@@ -50,7 +51,7 @@ final class WizardTmux {
     func tmux(_ arguments: [String]) throws -> String {
         // posix_spawn + waitpid rather than Foundation's Process: the tmux server that
         // new-session forks must inherit nothing that a waiting parent depends on (a pipe held
-        // open by the server, or Process's own exit monitoring, hangs the test).
+        // open by the server, or Process's own exit monitoring, hangs the test), hence closefrom.
         let outputPath = home + "/.tmux-output-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let argv = ["tmux", "-u", "-L", socket] + arguments
@@ -62,6 +63,10 @@ final class WizardTmux {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The tmux server this may start lives until kill-server and keeps every descriptor it
+        // inherits: a pipe another test was writing to at that moment (a child's stdin) would
+        // then never reach EOF, and that child waited out its deadline in CI.
+        Self.closeFrom(&actions, 3)
         var pid: pid_t = 0
         let status = withCStrings(argv) { argvPointers in
             withCStrings(environment) { environmentPointers in
@@ -69,12 +74,33 @@ final class WizardTmux {
             }
         }
         guard status == 0 else { throw SpawnFailed(errno: status) }
+        // A tmux client command answers in milliseconds; one that has not after 10 s is killed, so
+        // a wedged tmux server fails the test instead of hanging it.
         var exitStatus: Int32 = 0
-        while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+        for attempt in 0... {
+            let reaped = waitpid(pid, &exitStatus, WNOHANG)
+            if reaped == pid || (reaped == -1 && errno != EINTR) { break }
+            if attempt == 2000 {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+                throw TmuxCommandExpired(arguments: arguments)
+            }
+            usleep(5_000)
+        }
         return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which the Glibc module does
+    /// not import: looked up once by name.
+    private static let closeFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc 2.34 or later is needed: posix_spawn_file_actions_addclosefrom_np is missing")
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
     struct SpawnFailed: Error { var errno: Int32 }
+    struct TmuxCommandExpired: Error { var arguments: [String] }
 
     private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
         var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
@@ -114,31 +140,26 @@ final class WizardTmux {
     }
 
     /// Polls the pane until it contains `text` (up to `seconds`); returns the pane's text.
-    @discardableResult
-    func waitFor(_ text: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        var screen = ""
-        while Date() < deadline {
-            screen = try capture()
-            if screen.contains(text) { return screen }
-            usleep(50_000)
-        }
-        Issue.record("timed out waiting for \"\(text)\"; the pane shows:\n\(screen)", sourceLocation: sourceLocation)
-        throw WaitTimedOut()
-    }
-
-    /// The same wait for async tests: it sleeps with `Task.sleep`, so it never holds a cooperative
-    /// thread that an in-process sandbox needs to answer the wizard.
+    /// It sleeps with `Task.sleep`, so it never holds a cooperative thread that an in-process
+    /// sandbox needs to answer the wizard.
     @discardableResult
     func waitFor(_ text: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        try await waitFor(all: [text], seconds: seconds, sourceLocation: sourceLocation)
+    }
+
+    /// Polls the pane until one capture contains every one of `texts`: a whole expected state,
+    /// never one line of a frame that tmux captured half-drawn.
+    @discardableResult
+    func waitFor(all texts: [String], seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = ""
         while Date() < deadline {
             screen = try capture()
-            if screen.contains(text) { return screen }
+            if texts.allSatisfy(screen.contains) { return screen }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("timed out waiting for \"\(text)\"; the pane shows:\n\(screen)", sourceLocation: sourceLocation)
+        let missing = texts.filter { !screen.contains($0) }.map { "\"\($0)\"" }.joined(separator: ", ")
+        Issue.record("timed out waiting for \(missing); the pane shows:\n\(screen)", sourceLocation: sourceLocation)
         throw WaitTimedOut()
     }
 
@@ -152,9 +173,27 @@ final class WizardTmux {
     }
 
     /// The words of the `stty -a` printed after the wizard exited.
-    func sttyWords() throws -> Set<String> {
-        let screen = try waitFor("speed")
+    func sttyWords() async throws -> Set<String> {
+        let screen = try await waitFor("speed")
         let after = screen.components(separatedBy: "EXIT:").last ?? ""
         return Set(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+    }
+
+    /// Steps 1 and 2 as a new user does them: a new source, then the credentials with `endpoint` as
+    /// the custom endpoint (the last row of the region grid), ending on step 3.
+    func enterSourceAndCredentials(source: String, projectID: String, passcode: String, endpoint: String) async throws {
+        try await waitFor("Step 1 of 4: Source")
+        try type(source)
+        try keys("Enter")
+        try await waitFor("Step 2 of 4: Credentials")
+        try keys("Tab")
+        try type(projectID)
+        try keys("Tab")
+        try type(passcode)
+        try keys("Tab")
+        try press("Down", times: Region.catalog.count)
+        try keys("Tab")
+        try type(endpoint)
+        try keys("Enter")
     }
 }

@@ -4,7 +4,7 @@ import Sandbox
 import Testing
 
 /// The sandbox answers as spec §9 says CleverTap does.
-@Suite struct SandboxAPITests {
+@Suite(.timeLimit(.minutes(5))) struct SandboxAPITests {
     static let account = SandboxAccount.demo
 
     @Test(arguments: [

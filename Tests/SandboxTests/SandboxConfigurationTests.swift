@@ -3,7 +3,7 @@ import Foundation
 import Sandbox
 import Testing
 
-@Suite struct SandboxConfigurationTests {
+@Suite(.timeLimit(.minutes(5))) struct SandboxConfigurationTests {
     @Test(arguments: [
         ("429,500,timeout,ok", [SandboxFault.status(429), .status(500), .timeout, .ok]),
         (" 503 , OK ", [.status(503), .ok]),

@@ -3,7 +3,7 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorEventPathTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorEventPathTests {
     static let event: JSONValue = [
         "userId": "u-1", "traits": ["email": "a@b.co", "odd.key": 1, "address": ["city": "Oslo"]],
         "context": ["traits": ["phone": "+4712345678"]],
@@ -42,7 +42,7 @@ import TerminalUI
     }
 }
 
-@Suite struct EditorFieldMappingTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorFieldMappingTests {
     static let recognitions: [(JSONValue, ActionFieldType, FieldMapping)] = [
         (["@path": "$.userId"], .string, .value(.path("$.userId"))),
         (["@template": "{{traits.first_name}} {{traits.last_name}}"], .string, .value(.template("{{traits.first_name}} {{traits.last_name}}"))),
@@ -102,7 +102,7 @@ import TerminalUI
     }
 }
 
-@Suite struct EditorMappingEditorTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorMappingEditorTests {
     static let identify = EditorFixtures.identify
     static let contextOnly = EditorFixtures.contextOnly
     static var upload: Subscription { Preset.quickSetup[0].makeSubscription(id: "up") }
@@ -236,14 +236,20 @@ import TerminalUI
         var screen = Screen(size: Size(columns: 110, rows: 9))
         editor.render(into: &screen, frame: PaneFrame(size: screen.size))
         let lines = screen.lines
-        #expect(lines[0] == "Field mapping: User Upload")
-        #expect(lines[1] == "* Identity           (string)   (not mapped)")
-        #expect(lines[2] == "  Created At         (datetime) $.timestamp")
-        #expect(lines[3] == "  Person Attributes  (object)   key by key (1 key)")
+        #expect(lines[0] == "▶ Field mapping: User Upload")
+        #expect(lines[1] == "  * Identity          (string)   (not mapped)")
+        #expect(lines[2] == "›   Created At        (datetime) $.timestamp")
+        #expect(lines[3] == "    Person Attributes (object)   key by key (1 key)")
         #expect(lines[4] == "      Email             $.traits.email")
-        #expect(lines[5] == "[x] " + MappingEditor.convertTimestampsHelp)
+        #expect(lines[5] == "[x] " + MappingEditor.convertTimestampsHelp(.userUpload))
         #expect(lines[6].hasPrefix("Identity is required"))
-        #expect(screen[0, 1].style.role == .error)
-        #expect(screen[0, 2].style.reverse)
+        #expect(screen[2, 1].style.role == .error)
+        #expect(screen[0, 2].style.role == .selected)
+        // Without the keys, the pane says so: no ▶, no ›, the selection only dimmed.
+        var unfocused = Screen(size: Size(columns: 110, rows: 9))
+        editor.render(into: &unfocused, frame: PaneFrame(size: unfocused.size), focused: false)
+        #expect(unfocused.lines[0] == "  Field mapping: User Upload")
+        #expect(unfocused.lines[2] == "    Created At        (datetime) $.timestamp")
+        #expect(unfocused[4, 2].style == Style(.subtle, underline: true))
     }
 }

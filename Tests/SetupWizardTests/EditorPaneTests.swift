@@ -2,7 +2,7 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorPaneTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorPaneTests {
     static let wraps: [(String, Int, [String])] = [
         ("short", 20, ["short"]),
         ("one two three four", 9, ["one two", "three", "four"]),

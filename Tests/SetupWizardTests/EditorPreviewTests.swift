@@ -3,7 +3,7 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorRecordPreviewTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorRecordPreviewTests {
     static let identify = EditorFixtures.identify
     static let contextOnly = EditorFixtures.contextOnly
     static let deleteUser = EditorFixtures.deleteUser
@@ -35,7 +35,7 @@ import TerminalUI
         try editor.setMapping(.unmapped, for: "identity")
         let preview = RecordPreview(editor: editor)
         #expect(preview.canSave == false)
-        #expect(preview.problems == [PreviewProblem(severity: .blocking, message: "Identity is required and not mapped: choose an event path such as $.userId.")])
+        #expect(preview.problems == [PreviewProblem(severity: .blocking, message: #"Identity is required but not mapped, e.g. {"@path":"$.userId"}."#)])
         #expect(preview.record == nil)
     }
 
@@ -179,6 +179,6 @@ import TerminalUI
         try editor.setMapping(.unmapped, for: "identity")
         screen = Screen(size: Size(columns: 100, rows: 8))
         RecordPreview(editor: editor).render(into: &screen, frame: PaneFrame(size: screen.size))
-        #expect(screen.text.contains("✗ Identity is required and not mapped"))
+        #expect(screen.text.contains("✗ Identity is required but not mapped"))
     }
 }

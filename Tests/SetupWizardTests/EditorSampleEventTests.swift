@@ -4,12 +4,13 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorSampleEventTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorSampleEventTests {
     static let now: Int64 = 1_795_860_930
 
     @Test func builtInSamplesAreTheCoresTestEventsPlusAContextTraitsIdentify() {
         let samples = SampleEvent.builtIn(now: Self.now)
-        #expect(samples.map(\.name) == ["Identify", "Identify (context.traits only)", "Delete User (track)"])
+        #expect(samples.map(\.name) == ["Identify", "Identify (context.traits only)", "Delete User (track)",
+                                        "Product Viewed (track)", "Order Completed (track)"])
         #expect(samples[0].event == SampleEvents.identify(now: Self.now))
         #expect(samples[2].event == SampleEvents.deleteUser(now: Self.now))
         let contextOnly = samples[1].event
@@ -21,13 +22,15 @@ import TerminalUI
         // Each built-in matches the Quick Setup preset meant for it.
         #expect(TriggerCheck.check(Preset.quickSetup[0].trigger, sample: samples[1].event) == .valid(sampleMatches: true, warnings: []))
         #expect(TriggerCheck.check(Preset.quickSetup[1].trigger, sample: samples[2].event) == .valid(sampleMatches: true, warnings: []))
+        #expect(TriggerCheck.check(Preset.trackEvent.trigger, sample: samples[3].event) == .valid(sampleMatches: true, warnings: []))
+        #expect(TriggerCheck.check(Preset.orderCompleted.trigger, sample: samples[4].event) == .valid(sampleMatches: true, warnings: []))
     }
 
     @Test func thePickerCyclesThroughTheSamples() {
         var picker = SampleEventPicker(now: Self.now)
         #expect(picker.current.name == "Identify")
         picker.previous()
-        #expect(picker.current.name == "Delete User (track)")
+        #expect(picker.current.name == "Order Completed (track)")
         picker.next()
         picker.next()
         #expect(picker.current.name == "Identify (context.traits only)")
@@ -40,11 +43,11 @@ import TerminalUI
         let first = picker.acceptEdited(#"{"type": "identify", "userId": "edited-1"}"#)
         #expect(first)
         #expect(picker.current == SampleEvent(name: "Edited sample", event: ["type": "identify", "userId": "edited-1"]))
-        #expect(picker.samples.count == 4)
+        #expect(picker.samples.count == 6)
         picker.next()
         let second = picker.acceptEdited(#"{"type": "identify", "userId": "edited-2"}"#)
         #expect(second)
-        #expect(picker.samples.count == 4)
+        #expect(picker.samples.count == 6)
         #expect(picker.current.event["userId"] == "edited-2")
         #expect(picker.editError == nil)
     }
@@ -63,7 +66,7 @@ import TerminalUI
 
         var screen = Screen(size: Size(columns: 160, rows: 3))
         picker.render(into: &screen, frame: PaneFrame(size: screen.size))
-        #expect(screen.lines[0] == "Sample event 1/3: Identify")
+        #expect(screen.lines[0] == "Sample event 1/5: Identify")
         #expect(screen.lines[1].contains("at line 4, column 3"))
         picker.next()
         #expect(picker.editError == nil)
@@ -81,7 +84,7 @@ import TerminalUI
 }
 
 /// Runs real editors: small shell scripts in a temporary directory stand in for a person.
-@Suite struct EditorExternalEditorTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorExternalEditorTests {
     static let now: Int64 = 1_795_860_930
 
     /// Writes a script and returns a command line that runs it through `sh`. Not executed
@@ -118,7 +121,7 @@ import TerminalUI
         let text = try ExternalEditor(environment: ["EDITOR": command]).edit("{}")
         #expect(text == "{}")
         let mode = try String(contentsOf: directory.appendingPathComponent("mode"), encoding: .utf8)
-        #expect(mode.withoutSurroundingWhitespace == "700")
+        #expect(mode.trimmingWhitespace() == "700")
     }
 
     @Test func aFailingEditorLeavesTheSampleAlone() throws {

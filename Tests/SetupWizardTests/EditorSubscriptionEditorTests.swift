@@ -3,7 +3,7 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorSubscriptionEditorTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorSubscriptionEditorTests {
     static var upload: Subscription { Preset.quickSetup[0].makeSubscription(id: "up") }
     static var delete: Subscription { Preset.quickSetup[1].makeSubscription(id: "del") }
 
@@ -81,7 +81,7 @@ import TerminalUI
         #expect(text.contains("Field mapping: User Upload"))
         #expect(text.contains("Preview: record sent for the sample event"))
         #expect(text.contains(#""identity": "u-1001""#))
-        #expect(screen.lines[2].hasPrefix("Trigger (builder)"))
+        #expect(screen.lines[2].hasPrefix("▶ Trigger (builder)"))
         #expect(screen.lines[2].contains("Preview: record"))
     }
 }

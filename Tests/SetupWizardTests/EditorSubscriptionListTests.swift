@@ -3,7 +3,7 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorSubscriptionListTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorSubscriptionListTests {
     @Test func addingUserUploadStartsFromTheCatalogDefaults() throws {
         var editor = SubscriptionListEditor(subscriptions: [])
         let id = try editor.add(action: .userUpload, name: "  Upload VIPs ")
@@ -39,7 +39,7 @@ import TerminalUI
     func duplicateNamesAreRefusedIgnoringCase(name: String) throws {
         var editor = SubscriptionListEditor(subscriptions: [])
         try editor.add(action: .userUpload, name: "Upload")
-        #expect(throws: SubscriptionListError.duplicateName(name.withoutSurroundingWhitespace)) { try editor.add(action: .userDelete, name: name) }
+        #expect(throws: SubscriptionListError.duplicateName(name.trimmingWhitespace())) { try editor.add(action: .userDelete, name: name) }
         #expect(editor.subscriptions.count == 1)
     }
 

@@ -3,7 +3,7 @@ import Testing
 import TerminalUI
 @testable import SetupWizard
 
-@Suite struct EditorTriggerBuilderTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorTriggerBuilderTests {
     static let conditionTexts: [(TriggerCondition, String)] = [
         (TriggerCondition(.eventType, .equals, .string("identify")), #"type = "identify""#),
         (TriggerCondition(.eventName, .equals, .string("Delete User")), #"event = "Delete User""#),
@@ -112,7 +112,7 @@ import TerminalUI
     }
 }
 
-@Suite struct EditorTriggerEditorTests {
+@Suite(.timeLimit(.minutes(2))) struct EditorTriggerEditorTests {
     static let identify = EditorFixtures.identify
     static let deleteUser = EditorFixtures.deleteUser
 
@@ -246,7 +246,7 @@ import TerminalUI
         var screen = Screen(size: Size(columns: 90, rows: 6))
         editor.render(into: &screen, frame: PaneFrame(column: 0, row: 0, width: 90, height: 6))
         let lines = screen.lines
-        #expect(lines[0] == "Trigger (raw text)")
+        #expect(lines[0] == "▶ Trigger (raw text)")
         #expect(lines[1] == #"  type = "identify" and"#)
         #expect(lines[2] == String(repeating: " ", count: 23) + "^")
         #expect(lines[3].hasPrefix("Error at character 22: expected a condition"))
@@ -257,10 +257,10 @@ import TerminalUI
         editor.moveFocus(by: 1)
         var screen = Screen(size: Size(columns: 90, rows: 8))
         editor.render(into: &screen, frame: PaneFrame(column: 0, row: 0, width: 90, height: 8))
-        #expect(screen.lines[0] == "Trigger (builder): ANY of these conditions")
+        #expect(screen.lines[0] == "▶ Trigger (builder): ANY of these conditions")
         #expect(screen.lines[1] == #"  event type is "identify""#)
-        #expect(screen.lines[2] == #"  event name is "Delete User""#)
-        #expect(screen[2, 2].style.reverse)
+        #expect(screen.lines[2] == #"› event name is "Delete User""#)
+        #expect(screen[2, 2].style.role == .selected)
         #expect(screen.text.contains("Valid. The sample event matches."))
     }
 }

@@ -5,7 +5,7 @@ import TerminalUI
 
 /// Plain mode: prompts rendered from the wizard's state, and lines turned into the wizard's own
 /// messages (driven through the real `Wizard.update`).
-@Suite struct PlainModeTests {
+@Suite(.timeLimit(.minutes(2))) struct PlainModeTests {
     static let dashboardURL = "https://in1.dashboard.clevertap.com/844-6K7-984Z/main"
     static let passcode = "dca1d7eb3a6e4a0e9f2b"
 
@@ -31,10 +31,10 @@ import TerminalUI
 
     @Test func menuListsDestinationsNumberedWithTheSelectionMarked() {
         let prompt = Self.prompt(WizardDriver(workspace: .sample))
-        #expect(prompt.input == .choice(count: 6))
+        #expect(prompt.input == .choice(count: 8))
         #expect(prompt.text.contains("  1. Edit CleverTap (Actions): W9R-486-4W5Z, United States, 2 subscriptions  (current)"))
-        #expect(prompt.text.contains("  2. Add a destination\n  3. Send test identify\n  4. Send test delete\n"))
-        #expect(prompt.text.contains("  6. Quit\nChoose (1-6): "))
+        #expect(prompt.text.contains("  2. Add a destination\n  3. Send test identify\n  4. Send test delete\n  5. Send test track\n"))
+        #expect(prompt.text.contains("  7. Event delivery (what serve's queue holds)\n  8. Quit\nChoose (1-8): "))
     }
 
     @Test func passcodeIsASecretFieldAndNeverShown() {
@@ -92,8 +92,8 @@ import TerminalUI
         Case(line: "1", expected: .send([.key(.enter)])),
         Case(line: " 2 ", expected: .send([.key(.down), .key(.enter)])),
         Case(line: "3", expected: .send([.key(.down), .key(.down), .key(.enter)])),
-        Case(line: "7", expected: .invalid("\"7\" is not one of the options; type a number from 1 to 6, or ? for help.")),
-        Case(line: "Website", expected: .invalid("\"Website\" is not one of the options; type a number from 1 to 6, or ? for help.")),
+        Case(line: "9", expected: .invalid("\"9\" is not one of the options; type a number from 1 to 8, or ? for help.")),
+        Case(line: "Website", expected: .invalid("\"Website\" is not one of the options; type a number from 1 to 8, or ? for help.")),
         Case(line: "?", expected: .help),
         Case(line: "q", expected: .send([.key(.ctrl("c"))])),
         Case(line: "b", expected: .invalid("This is the first screen; there is nothing to go back to (q quits).")),
@@ -186,7 +186,7 @@ import TerminalUI
         var driver = WizardDriver()
         driver.createSourceAndContinue()
         driver.fillCredentialsAndContinue()
-        #expect(Self.prompt(driver).options.count == 2 && Self.prompt(driver).current == 0)
+        #expect(Self.prompt(driver).options.count == 3 && Self.prompt(driver).current == 0)
         #expect(Self.answer("2", &driver) == .send([.key(.down), .key(.enter)]))
         #expect(driver.state.setupMode.mode == .customized)
         #expect(driver.state.phase != .step(.setupMode))  // on to Customized Setup's screen
@@ -198,7 +198,20 @@ import TerminalUI
         #expect(driver.state.setupMode.mode == .quick && driver.state.phase == .step(.review))
     }
 
-    @Test func reviewSavesOrJumpsToAStep() {
+    @Test func setupModeThreeIsQuickSetupWithTheEventPresets() throws {
+        var driver = WizardDriver()
+        driver.createSourceAndContinue()
+        driver.fillCredentialsAndContinue()
+        #expect(Self.prompt(driver).options[2].hasPrefix("Quick Setup with events too: the above and Track Event: Upload Event when"))
+        #expect(Self.answer("3", &driver) == .send([.key(.character("e")), .key(.enter)]))
+        #expect(driver.state.setupMode.mode == .quick && driver.state.setupMode.events)
+        Self.answer("b", &driver)
+        #expect(Self.prompt(driver).current == 2)
+        #expect(Self.answer("1", &driver) == .send([.key(.character("e")), .key(.enter)]))
+        #expect(!driver.state.setupMode.events)
+    }
+
+    @Test func reviewSavesOrJumpsToAStep() throws {
         var driver = WizardDriver()
         driver.createSourceAndContinue()
         driver.fillCredentialsAndContinue()
@@ -210,12 +223,9 @@ import TerminalUI
         for line in ["", "", "1", "1"] { Self.answer(line, &driver) }  // passcode kept, region kept, Continue, Quick
         #expect(driver.state.phase == .step(.review))
         Self.answer("1", &driver)
-        guard case .save(let workspace)? = driver.effects.last else {
-            Issue.record("Save asked for no save effect: \(driver.effects)")
-            return
-        }
+        let workspace = try driver.savedWorkspace()
         #expect(workspace.destinations.first?.passcode == .inline(Secret("dca1d7eb0a1b2c3d")))
-        driver.send(.saved(path: "/tmp/w.json"))
+        try driver.completeSave(path: "/tmp/w.json")
         let saved = Self.prompt(driver)
         #expect(saved.heading.contains("Saved. The workspace is written to /tmp/w.json"))
         #expect(saved.heading.contains { $0.contains("--passcode-env CLEVERTAP_PASSCODE") })
@@ -231,12 +241,12 @@ import TerminalUI
         #expect(driver.state.overlay == nil)
         Self.answer("q", &driver)
         Self.answer("y", &driver)
-        #expect(driver.effects.last == .exit(.quitWithoutSaving))
+        #expect(driver.effects.last == .exit(.quitWithoutSaving(discardedChanges: true)))
     }
 
     @Test func aTestSendFromTheMenuShowsTheAnswerThenTheRequest() throws {
         var driver = WizardDriver(workspace: .sample)
-        Self.answer("5", &driver)  // tick "Send to the local sandbox": Enter toggles, the menu stays
+        Self.answer("6", &driver)  // tick "Send to the local sandbox": Enter toggles, the menu stays
         #expect(driver.state.testToLocalSandbox && driver.state.phase == .menu)
         Self.answer("3", &driver)
         guard case .sendTest(let request)? = driver.effects.last else {

@@ -5,7 +5,7 @@ import Testing
 
 /// The plain runner's loop: scripted lines in, text out, effects run through real services
 /// (saving with the real `WorkspaceStore` in a temporary directory).
-@Suite struct PlainRunnerTests {
+@Suite(.timeLimit(.minutes(2))) struct PlainRunnerTests {
     /// Answers from a list, then end of input; remembers which prompts were secret.
     struct ScriptedLines: PlainLineReader {
         var lines: [String]
@@ -26,10 +26,7 @@ import Testing
     var path: String { directory + "/workspace.json" }
 
     func services(_ store: WorkspaceStore) -> WizardServices {
-        WizardServices(save: { workspace in
-            try store.save(workspace)
-            return store.path
-        }, verify: { _ in .rejected("not checked in this test") })
+        WizardServices(save: WizardServices.saving(to: store), verify: { _ in .rejected("not checked in this test") })
     }
 
     func run(_ lines: [String], workspace: Workspace = Workspace()) async -> (PlainRunResult, String, ScriptedLines) {
@@ -45,7 +42,7 @@ import Testing
     @Test func quickSetupSavesThroughTheServicesAndNeverPrintsThePasscode() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let passcode = "dca1d7eb3a6e4a0e9f2b"
-        let (result, text, input) = await run(["Website", "", "", "https://in1.dashboard.clevertap.com/844-6K7-984Z/main", "",
+        let (result, text, input) = await run(["Website", "", "https://in1.dashboard.clevertap.com/844-6K7-984Z/main", "",
                                                passcode, "", "1", "1", "1", "1"])
         #expect(result == PlainRunResult(outcome: .saved(path: path, command: result.savedCommand), endedByEndOfInput: false))
         #expect(input.secretPrompts == 1)
@@ -58,7 +55,7 @@ import Testing
     @Test func endOfInputMidwayWritesNothingAndSaysSo() async {
         let (result, _, _) = await run(["Website", ""])
         #expect(result.endedByEndOfInput)
-        #expect(result.outcome == .quitWithoutSaving)
+        #expect(result.outcome == .quitWithoutSaving(discardedChanges: true))
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -71,7 +68,7 @@ import Testing
     @Test func theEditorIsNotStartedWhileAnswersComeFromAPipe() async {
         // Quick path to Customized Setup, then key by key: u (add User Upload), Enter, Enter (open
         // its editor), Ctrl-O ($EDITOR on the sample).
-        let (result, text, _) = await run(["Website", "", "", "https://in1.dashboard.clevertap.com/844-6K7-984Z/main", "",
+        let (result, text, _) = await run(["Website", "", "https://in1.dashboard.clevertap.com/844-6K7-984Z/main", "",
                                            "dca1d7eb3a6e4a0e9f2b", "", "1", "2", "u", "", "", "ctrl-o"])
         #expect(result.endedByEndOfInput)
         #expect(!text.contains("Opening the sample event in $EDITOR"))
@@ -83,14 +80,14 @@ import Testing
         #expect(text.contains(PlainInput.help))
         #expect(text.contains("Error: \"9\" is not one of the options"))
         // Nothing unsaved: q ends the wizard without asking.
-        #expect(result == PlainRunResult(outcome: .quitWithoutSaving, endedByEndOfInput: false))
+        #expect(result == PlainRunResult(outcome: .quitWithoutSaving(discardedChanges: false), endedByEndOfInput: false))
     }
 }
 
 extension PlainRunResult {
     /// The saved command, for comparing whole results.
     var savedCommand: String {
-        if case .saved(_, let command) = outcome { return command }
+        if case .saved(_, let command, _) = outcome { return command }
         return ""
     }
 }

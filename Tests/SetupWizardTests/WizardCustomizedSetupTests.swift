@@ -5,7 +5,7 @@ import TerminalUI
 
 /// Customized Setup in the wizard: the subscription list and the subscription editor, driven
 /// with keys through `update` and read back from `view` at 80x24.
-@Suite struct WizardCustomizedSetupTests {
+@Suite(.timeLimit(.minutes(2))) struct WizardCustomizedSetupTests {
     /// A new workspace at the subscription list (source and credentials done, Customized chosen).
     static func atSubscriptions() -> WizardDriver {
         var driver = WizardDriver()
@@ -73,10 +73,7 @@ import TerminalUI
         #expect(driver.state.phase == .subscriptions)
         #expect(driver.state.customized.list.subscriptions == Workspace.sample.destinations[0].subscriptions)
         driver.press(.character(" "), .character("n"), .enter)
-        guard case .save(let workspace)? = driver.effects.last else {
-            Issue.record("expected a save")
-            return
-        }
+        let workspace = try driver.savedWorkspace()
         let destination = try #require(workspace.destinations.first)
         #expect(destination.setupMode == .customized)
         #expect(destination.subscriptions.map(\.enabled) == [false, true])
@@ -198,7 +195,8 @@ import TerminalUI
         driver.press(.tab, .character("?"))
         #expect(driver.state.overlay == .help)
         #expect(driver.text.contains("Person Attributes key by key"))
-        #expect(driver.text.contains("Ctrl-S or F2"))
+        #expect(driver.text.contains("Ctrl-S"))
+        #expect(driver.text.contains("(F2 too;"))
         driver.press(.enter)
         #expect(driver.state.overlay == nil)
     }
@@ -221,13 +219,14 @@ import TerminalUI
 
     @Test func theEffectHandlerRunsTheEditorOnTheSample() async throws {
         // A real editor command: sed rewrites the file in place, as an editor would.
-        let handler = WizardEffectHandler(services: WizardServices(save: { _ in "" }, verify: { _ in .rejected("") }),
-                                          environment: ["EDITOR": "sed -i s/u-1/u-2/"])
-        let answer = await handler.perform(.editSample(#"{"userId": "u-1"}"#))
+        func handler(_ editor: String) -> WizardEffectHandler {
+            WizardEffectHandler(services: WizardServices(
+                save: { _ in throw CancellationError() }, verify: { _ in .rejected("") },
+                editText: { text in try ExternalEditor(environment: ["EDITOR": editor]).edit(text) }))
+        }
+        let answer = await handler("sed -i s/u-1/u-2/").perform(.editSample(#"{"userId": "u-1"}"#))
         #expect(answer == .sampleEdited(#"{"userId": "u-2"}"#))
-        let failing = WizardEffectHandler(services: WizardServices(save: { _ in "" }, verify: { _ in .rejected("") }),
-                                          environment: ["EDITOR": "false"])
-        guard case .sampleEditFailed(let reason)? = await failing.perform(.editSample("{}")) else {
+        guard case .sampleEditFailed(let reason)? = await handler("false").perform(.editSample("{}")) else {
             Issue.record("expected the editor's failure")
             return
         }
@@ -247,7 +246,7 @@ import TerminalUI
     }
 }
 
-@Suite struct WizardTriggerBuilderKeysTests {
+@Suite(.timeLimit(.minutes(2))) struct WizardTriggerBuilderKeysTests {
     @Test func addEditJoinAndRemoveConditionsInTheBuilder() throws {
         var driver = WizardCustomizedSetupTests.inEditor()
         #expect(driver.state.customized.editor?.trigger.mode == .builder)

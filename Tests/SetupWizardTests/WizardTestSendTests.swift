@@ -6,9 +6,9 @@ import TerminalUI
 
 /// The menu's test sends: the effect asked for, the spinner, the result screen, and the real
 /// effect handler against an in-process sandbox.
-@Suite struct WizardTestSendTests {
-    /// Rows of `Workspace.sample`'s menu: Edit, Add, Send identify, Send delete, sandbox, Quit.
-    static let identifyRow = 2, deleteRow = 3, sandboxRow = 4
+@Suite(.timeLimit(.minutes(2))) struct WizardTestSendTests {
+    /// Rows of `Workspace.sample`'s menu: Edit, Add, Send identify, Send delete, Send track, sandbox, Quit.
+    static let identifyRow = 2, deleteRow = 3, trackRow = 4, sandboxRow = 5
 
     static func moveTo(_ row: Int, _ driver: inout WizardDriver) {
         driver.press(.home)
@@ -28,6 +28,7 @@ import TerminalUI
         let text = driver.text
         #expect(text.contains("Send test identify"))
         #expect(text.contains("Send test delete"))
+        #expect(text.contains("Send test track"))
         #expect(text.contains("[ ] Send to the local sandbox"))
         #expect(Wizard.menuEntries(driver.state)[Self.identifyRow] == .sendTest(.identify))
     }
@@ -38,7 +39,7 @@ import TerminalUI
         #expect(!Wizard.menuEntries(state).contains(.sendTest(.identify)))
     }
 
-    @Test(arguments: [(TestEventKind.identify, false), (.delete, false), (.identify, true), (.delete, true)])
+    @Test(arguments: [(TestEventKind.identify, false), (.delete, false), (.track, false), (.identify, true), (.delete, true), (.track, true)])
     func choosingATestSendAsksForItAndShowsASpinner(kind: TestEventKind, sandbox: Bool) throws {
         var driver = WizardDriver(workspace: .sample)
         if sandbox {
@@ -46,7 +47,7 @@ import TerminalUI
             driver.press(.character(" "))
             #expect(driver.text.contains("[x] Send to the local sandbox"))
         }
-        Self.moveTo(kind == .identify ? Self.identifyRow : Self.deleteRow, &driver)
+        Self.moveTo([.identify: Self.identifyRow, .delete: Self.deleteRow, .track: Self.trackRow][kind]!, &driver)
         driver.press(.enter)
         let expected = TestSendRequest(destination: Workspace.sample.destinations[0], kind: kind,
                                        target: sandbox ? .localSandbox : .configured)
@@ -68,15 +69,15 @@ import TerminalUI
         driver.press(.enter)
         driver.send(.testSendFinished(TestSendSummary(
             kind: .identify, destinationName: "CleverTap (Actions)", target: .configured, request: Self.sampleRequest,
-            answer: .processed("HTTP 200, 1 attempt(s)"), subscription: "Identify Calls")))
+            answer: .processed("HTTP 200, 1 attempt"), subscription: "Identify Calls")))
         #expect(!driver.state.isBusy)
         let text = driver.text
-        #expect(text.contains("✓ Processed (HTTP 200, 1 attempt(s))"))
+        #expect(text.contains("✓ Processed (HTTP 200, 1 attempt)"))
         #expect(text.contains("POST https://us1.api.clevertap.com/1/upload"))
         #expect(text.contains("X-CleverTap-Passcode: \(Redactor.mask)"))
         #expect(!text.contains("oldpasscode123"))
         #expect(text.contains("\n          \"identity\": \"clevertap-actions-test-user\""), "the body keeps its nesting")
-        #expect(text.contains("r send again"))
+        #expect(text.contains("r again"))
         driver.press(.enter)
         #expect(driver.state.phase == .menu)
     }
@@ -116,7 +117,7 @@ import TerminalUI
         var long = Self.sampleRequest
         long.body = ["d": [["identity": "u", "profileData": .object(JSONObject((1...30).map { .init(key: "key\($0)", value: .int(Int64($0))) }))]]]
         driver.send(.testSendFinished(TestSendSummary(kind: .identify, destinationName: "d", target: .configured, request: long,
-                                                      answer: .processed("HTTP 200, 1 attempt(s)"))))
+                                                      answer: .processed("HTTP 200, 1 attempt"))))
         #expect(driver.text.contains("more lines"))
         #expect(!driver.text.contains("\"key30\""))
         driver.press(.pageDown, .pageDown, .pageDown, .pageDown)
@@ -130,7 +131,8 @@ import TerminalUI
 
     static func handler() -> WizardEffectHandler {
         WizardEffectHandler(
-            services: WizardServices(save: { _ in "" }, verify: { _ in .rejected("unused") }),
+            services: WizardServices(save: { _ in throw CancellationError() }, verify: { _ in .rejected("unused") },
+                                     sandbox: ReusableSandbox()),
             sender: TestEventSender(tuneClient: { $0.requestTimeout = .seconds(10) }, now: { 1_700_000_000 }))
     }
 
@@ -182,5 +184,12 @@ import TerminalUI
         let profile = try #require(await sandbox.profile(identity: SampleEvents.userID))
         #expect(profile.accountID == "W9R-486-4W5Z")
         #expect(profile.ts == 1_700_000_000)
+    }
+}
+
+/// The Sandbox module's session server as the wizard's local sandbox (as the executable wires it).
+extension ReusableSandbox: WizardSandbox {
+    public func baseURL(accepting projectID: String, passcode: Secret) async throws -> String {
+        try await handle(accepting: SandboxAccount(projectID: projectID, passcode: passcode)).baseURL
     }
 }

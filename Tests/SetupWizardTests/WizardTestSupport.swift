@@ -9,9 +9,10 @@ struct WizardDriver {
     var effects: [WizardEffect] = []
     var size = Size(columns: 80, rows: 24)
 
-    static let identifiers = FreshIdentifiers(sourceID: "src_test000000000001", writeKey: "WRITEKEYwritekey0123456789abcdef",
+    static let identifiers = SetupIdentifiers(sourceID: "src_test000000000001", writeKey: "WRITEKEYwritekey0123456789abcdef",
                                               destinationID: "dst_test000000000001",
-                                              subscriptionIDs: ["sub_test000000000001", "sub_test000000000002"])
+                                              subscriptionIDs: ["sub_test000000000001", "sub_test000000000002",
+                                                                "sub_test000000000003", "sub_test000000000004"])
 
     init(workspace: Workspace = Workspace(), configPath: String = "/tmp/home/.config/clevertap-actions/workspace.json") {
         state = WizardState(workspace: workspace, configPath: configPath, identifiers: Self.identifiers)
@@ -35,7 +36,31 @@ struct WizardDriver {
     /// A new source "Website", created and past step 1.
     mutating func createSourceAndContinue(_ name: String = "Website") {
         type(name)
-        press(.enter, .enter)
+        press(.enter)
+    }
+
+    /// The request of the last save effect.
+    var saveRequest: SetupRequest? {
+        guard case .save(let request)? = effects.last(where: { if case .save = $0 { return true } else { return false } }) else { return nil }
+        return request
+    }
+
+    /// The workspace the last save would write onto `file` (the workspace as loaded by default).
+    func savedWorkspace(onto file: Workspace? = nil) throws -> Workspace {
+        guard let request = saveRequest else { throw DriverError.noSave(effects) }
+        return try (file ?? state.workspace).applying(request).workspace
+    }
+
+    /// Answers the last save effect as the store would: applied to the loaded workspace.
+    mutating func completeSave(path: String? = nil) throws {
+        guard let request = saveRequest else { throw DriverError.noSave(effects) }
+        send(.saved(path: path ?? state.configPath, outcome: try state.workspace.applying(request)))
+    }
+
+    struct DriverError: Error, CustomStringConvertible {
+        var effects: [WizardEffect]
+        static func noSave(_ effects: [WizardEffect]) -> DriverError { DriverError(effects: effects) }
+        var description: String { "expected a save effect, got \(effects)" }
     }
 
     /// Credentials filled from a pasted India dashboard URL and a passcode, then Next.

@@ -1,7 +1,7 @@
 import Testing
 @testable import TerminalUI
 
-@Suite struct InputDecoderTests {
+@Suite(.timeLimit(.minutes(2))) struct InputDecoderTests {
     static let table: [(bytes: [UInt8], keys: [Key])] = [
         (Array("a".utf8), [.character("a")]),
         ([0x0D], [.enter]),

@@ -1,7 +1,7 @@
 import Testing
 @testable import TerminalUI
 
-@Suite struct TextInputTests {
+@Suite(.timeLimit(.minutes(2))) struct TextInputTests {
     private func edited(_ start: String, _ keys: [Key]) -> TextInput {
         var input = TextInput(start)
         for key in keys { input.handle(key) }

@@ -1,7 +1,7 @@
 import Testing
 @testable import TerminalUI
 
-@Suite struct ThemeAndScreenTests {
+@Suite(.timeLimit(.minutes(2))) struct ThemeAndScreenTests {
     @Test(arguments: [
         (["NO_COLOR": "1"], true, false),
         (["NO_COLOR": ""], true, true),

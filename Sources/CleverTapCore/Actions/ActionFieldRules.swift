@@ -9,10 +9,8 @@ extension ActionDefinition {
             issues.append(MappingIssue(location: JSONPath.root.key(key),
                                        message: "not a field of \(kind.displayName); expected \(Self.list(known))"))
         }
-        for field in fields where field.required && mapping[field.key] == nil {
-            let example = field.defaultMapping.map { ", e.g. \($0.description)" } ?? ""
-            issues.append(MappingIssue(location: JSONPath.root.key(field.key),
-                                       message: "\(field.label) is required but not mapped\(example)"))
+        for field in fields where field.isRequired(in: mapping) && mapping[field.key] == nil {
+            issues.append(MappingIssue(location: JSONPath.root.key(field.key), message: field.unmappedMessage(in: self)))
         }
         return issues
     }

@@ -28,7 +28,8 @@ public struct RecordOptions: Sendable, Hashable {
 /// A record ready for CleverTap plus what was changed or dropped on the way, in words.
 public struct ActionRecord: Sendable, Hashable {
     /// User Upload: `{"type":"profile","identity":…,"ts":…,"profileData":{…}}` (an element of
-    /// `/1/upload`'s `d`). Delete User: `{"identity":…}`.
+    /// `/1/upload`'s `d`). Delete User: `{"identity":…}`. Upload Event:
+    /// `{"type":"event","identity":…,"ts":…,"evtName":…,"evtData":{…}}` (also an element of `d`).
     public var record: JSONValue
     /// E.g. `ts "not a date" is not a Unix time or an ISO-8601 date-time: left out`.
     public var warnings: [String]
@@ -42,7 +43,8 @@ public struct ActionRecord: Sendable, Hashable {
 /// Builds CleverTap records from a subscription's mapped fields, applying the action's field
 /// rules: Identity required and sent as a string (numbers turned into strings), `ts` an integer
 /// number of Unix seconds or left out, Person Attributes an object with ISO-8601 strings
-/// converted (when Convert Timestamps is on) and nested objects flattened.
+/// converted (when Convert Timestamps is on) and nested objects flattened. Upload Event's rules
+/// are in `EventRecordBuilder.swift`.
 public enum ActionRecordBuilder {
     /// CleverTap's identity length limit (error 523).
     public static let maximumIdentityLength = 120
@@ -57,11 +59,14 @@ public enum ActionRecordBuilder {
         throws(RecordError) -> ActionRecord
     {
         let fields = mapped?.objectValue ?? JSONObject()
-        let identity = try identityText(fields["identity"])
         switch action {
+        case .userEvent:
+            return try buildEvent(fields, options: options)
         case .userDelete:
+            let identity = try identityText(fields["identity"])
             return ActionRecord(record: .object(JSONObject([JSONObject.Member(key: "identity", value: .string(identity))])))
         case .userUpload:
+            let identity = try identityText(fields["identity"])
             var warnings: [String] = []
             var members: [JSONObject.Member] = [
                 JSONObject.Member(key: "type", value: "profile"),

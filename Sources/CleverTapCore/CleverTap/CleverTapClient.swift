@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -68,8 +69,19 @@ public final class CleverTapClient: Sendable {
     private let http: HTTPClient
     private let redactor: Redactor
     private let host: String
+    /// Set when a request gave up because no connection could be made; cleared by any answer.
+    /// While set, refused connections are not retried again: one restart window per outage, not
+    /// one per batch (a dead endpoint would otherwise hold every later batch for the whole window).
+    private let endpointDown = EndpointDownFlag()
+
+    /// The largest request head (request line plus headers) the client builds. The HTTP library
+    /// crashes on heads of about 80 KB; real ones are a few hundred bytes.
+    public static let maximumHeadBytes = 16 * 1024
 
     public init(configuration: CleverTapClientConfiguration) throws(CleverTapError) {
+        // Judged before anything else, so a 100 KB URL is never parsed, echoed or sent.
+        let head = Self.headBytes(configuration)
+        if head > Self.maximumHeadBytes { throw .requestHeadTooLarge(bytes: head, limit: Self.maximumHeadBytes) }
         guard let host = Self.host(of: configuration.baseURL) else {
             throw .invalidBaseURL(configuration.baseURL)
         }
@@ -265,6 +277,15 @@ public final class CleverTapClient: Sendable {
          ("Content-Type", "application/json")]
     }
 
+    /// Bytes of the longest request head this configuration makes: `POST <url> HTTP/1.1`, the
+    /// headers, and room for what the library adds (Host, Content-Length, Connection).
+    static func headBytes(_ configuration: CleverTapClientConfiguration) -> Int {
+        let longestPath = max(CleverTapPath.upload.utf8.count, CleverTapPath.deleteProfiles.utf8.count)
+        let line = "POST  HTTP/1.1\r\n".utf8.count + configuration.baseURL.utf8.count + longestPath
+        let headers = headerPairs(configuration).reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        return line + headers + 256
+    }
+
     static func deleteBody(key: DeleteKey, values: [String]) -> JSONValue {
         .object(JSONObject([JSONObject.Member(key: key.rawValue, value: .array(values.map { .string($0) }))]))
     }
@@ -297,6 +318,7 @@ public final class CleverTapClient: Sendable {
                 lastStatus = status
                 logger.debug("POST \(path) answered HTTP \(status), \(answer.count) bytes")
                 let message = { UploadAnswerParser.serverMessage(body: answer, redactor: self.redactor) }
+                endpointDown.set(false)
                 switch status {
                 case 200..<300:
                     return Exchange(outcome: .success(answer), attempts: attempt, status: status)
@@ -320,7 +342,11 @@ public final class CleverTapClient: Sendable {
                 failure = classify(error, attempts: attempt)
                 logger.debug("POST \(path) failed: \(failure)")
             }
-            guard failure.isTransient, attempt < policy.maxAttempts, !Task.isCancelled else {
+            var unreachable = false
+            if case .connectionFailed = failure { unreachable = true }
+            if !unreachable { endpointDown.set(false) }
+            guard failure.isTransient, attempt < policy.maxAttempts, !Task.isCancelled, !(unreachable && endpointDown.value) else {
+                if unreachable { endpointDown.set(true) }
                 logger.error("POST \(path) gave up after \(attempt) attempt(s): \(failure)")
                 return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus)
             }
@@ -414,4 +440,13 @@ public final class CleverTapClient: Sendable {
         guard !authority.isEmpty, !authority.contains("@") else { return nil }
         return String(authority)
     }
+}
+
+/// A flag shared by a client's concurrent requests.
+final class EndpointDownFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var down = false
+
+    var value: Bool { lock.withLock { down } }
+    func set(_ value: Bool) { lock.withLock { down = value } }
 }

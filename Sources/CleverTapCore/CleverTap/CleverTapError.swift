@@ -18,7 +18,8 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
     case dnsFailure(host: String, detail: String)
     /// The TLS handshake failed (certificate, protocol, proxy interception).
     case tlsFailure(host: String, detail: String)
-    /// No connection could be made (refused, unreachable). Not retried: it rarely heals in seconds.
+    /// No connection could be made (refused, unreachable), on every attempt. Retried like a 5xx:
+    /// an endpoint restarting refuses connections for a few seconds.
     case connectionFailed(host: String, detail: String, attempts: Int)
     /// The connection broke before the answer arrived, on every attempt.
     case connectionReset(host: String, detail: String, attempts: Int)
@@ -26,6 +27,9 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidResponse(detail: String)
     /// The configured base URL cannot be used.
     case invalidBaseURL(String)
+    /// The request line and headers (URL, project ID, passcode) would exceed
+    /// `CleverTapClient.maximumHeadBytes`; refused before anything is sent.
+    case requestHeadTooLarge(bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -48,7 +52,7 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "Check the endpoint (base URL and region) in the destination settings."
         case .timeout(let seconds, let attempts):
             return "CleverTap did not answer within \(Self.format(seconds)) s\(Self.onAll(attempts)). "
-                + "Check your network, or raise the request timeout."
+                + "Check the network and the endpoint (region or custom URL), then try again."
         case .dnsFailure(let host, let detail):
             return "The host \(host) could not be resolved (\(detail)). Check the region or custom endpoint, "
                 + "and that this machine has DNS."
@@ -64,6 +68,9 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidResponse(let detail):
             return "CleverTap's answer could not be understood (\(detail)). Some records may have been stored; "
                 + "check the profiles in the dashboard before sending again."
+        case .requestHeadTooLarge(let bytes, let limit):
+            return "The request head (endpoint URL, project ID and passcode) would be \(bytes) bytes; the limit is \(limit). "
+                + "Check the endpoint, project ID and passcode: one of them is far longer than CleverTap's."
         case .invalidBaseURL(let url):
             return "The endpoint \"\(url)\" is not a usable URL: expected https://host or http://127.0.0.1:port."
         }
@@ -72,7 +79,7 @@ public enum CleverTapError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether a later attempt of the same request may succeed (429, 5xx, timeouts, resets).
     public var isTransient: Bool {
         switch self {
-        case .rateLimited, .serverError, .timeout, .connectionReset: return true
+        case .rateLimited, .serverError, .timeout, .connectionReset, .connectionFailed: return true
         default: return false
         }
     }

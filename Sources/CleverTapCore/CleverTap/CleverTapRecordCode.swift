@@ -83,7 +83,7 @@ public enum CleverTapRecordCode: Sendable, Hashable, CustomStringConvertible {
     public var explanation: String {
         switch self {
         case .eventNameMissing: return "event name (evtName) is missing"
-        case .malformedEvent: return "event is malformed (evtData must be an object)"
+        case .malformedEvent: return "event is malformed (evtData must be an object; a Charged event's Items an array of objects)"
         case .restrictedEvent: return "event name is a restricted CleverTap system event"
         case .genderInvalid: return "Gender must be M or F"
         case .emailInvalid: return "Email is not a valid email address"
@@ -92,7 +92,7 @@ public enum CleverTapRecordCode: Sendable, Hashable, CustomStringConvertible {
         case .educationInvalid: return "Education must be School, College or Graduate"
         case .marriedInvalid: return "Married must be Y or N"
         case .ageInvalid: return "Age must be a number"
-        case .tooManyEventProperties: return "event has too many properties"
+        case .tooManyEventProperties: return "event has too many properties (at most 100 by default) or a Charged event more than 50 Items"
         case .identityMissing: return "identity (or objectId) is missing, empty or longer than 120 characters"
         case .recordTypeInvalid: return "record type must be \"profile\" or \"event\""
         case .timestampInvalid: return "ts must be an integer count of Unix epoch seconds"

@@ -3,7 +3,7 @@ public struct BatchEntry: Sendable {
     /// Index into `EventRouter.subscriptions`.
     public var subscription: Int
     public var action: ActionKind
-    /// The CleverTap record: a profile for uploads, `{"identity": ...}` for deletes.
+    /// The CleverTap record: a profile or an event for uploads, `{"identity": ...}` for deletes.
     public var record: JSONValue
     public var event: SourceEvent
     public var position: InputPosition
@@ -17,34 +17,41 @@ public struct BatchEntry: Sendable {
     }
 }
 
-/// Records of one action that go out in one request.
+/// Records that go out in one request to one endpoint. An upload batch may mix User Upload
+/// profiles and Upload Event events, in the order they were read (CleverTap takes both in one
+/// `d`, spec §3).
 public struct RecordBatch: Sendable {
-    public var action: ActionKind
+    public var endpoint: CleverTapEndpoint
     public var entries: [BatchEntry]
 
-    public init(action: ActionKind, entries: [BatchEntry]) {
-        self.action = action
+    public init(endpoint: CleverTapEndpoint, entries: [BatchEntry]) {
+        self.endpoint = endpoint
         self.entries = entries
+    }
+
+    /// A batch for `action`'s endpoint.
+    public init(action: ActionKind, entries: [BatchEntry]) {
+        self.init(endpoint: action.endpoint, entries: entries)
     }
 
     /// The records in order (the `d` elements of an upload).
     public var records: [JSONValue] { entries.map(\.record) }
 
-    /// The identities of a `.userDelete` batch, in order.
+    /// The identities of a delete batch, in order.
     public var identities: [String] { entries.map { $0.record["identity"]?.stringValue ?? "" } }
 
     /// The exact request body CleverTap receives for this batch:
     /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes.
     public func writeBody(into out: inout [UInt8]) {
-        switch action {
-        case .userUpload:
+        switch endpoint {
+        case .upload:
             out.append(contentsOf: #"{"d":["#.utf8)
             for (index, entry) in entries.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 JSONWriter.write(entry.record, into: &out)
             }
             out.append(contentsOf: "]}".utf8)
-        case .userDelete:
+        case .deleteProfiles:
             out.append(contentsOf: #"{"identity":["#.utf8)
             for (index, identity) in identities.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -74,12 +81,13 @@ public struct BatchLimits: Sendable, Hashable {
         self.flushInterval = flushInterval
     }
 
-    public func limit(for action: ActionKind) -> Int {
-        action == .userUpload ? upload : delete
+    public func limit(for endpoint: CleverTapEndpoint) -> Int {
+        endpoint == .upload ? upload : delete
     }
 }
 
-/// Collects records per action into batches of at most the action's limit.
+/// Collects records per endpoint into batches of at most the endpoint's limit: profiles and
+/// events together for `/1/upload`, identities for deletes.
 public struct Batcher: Sendable {
     public let limits: BatchLimits
     private var uploads: [BatchEntry] = []
@@ -96,21 +104,21 @@ public struct Batcher: Sendable {
 
     /// Adds a record; returns the batch it completed, if any.
     public mutating func add(_ entry: BatchEntry, now: @autoclosure () -> ContinuousClock.Instant) -> RecordBatch? {
-        switch entry.action {
-        case .userUpload:
+        switch entry.action.endpoint {
+        case .upload:
             if uploads.isEmpty {
                 uploadsSince = now()
                 uploads.reserveCapacity(limits.upload)
             }
             uploads.append(entry)
-            if uploads.count >= limits.upload { return take(.userUpload) }
-        case .userDelete:
+            if uploads.count >= limits.upload { return take(.upload) }
+        case .deleteProfiles:
             if deletes.isEmpty {
                 deletesSince = now()
                 deletes.reserveCapacity(limits.delete)
             }
             deletes.append(entry)
-            if deletes.count >= limits.delete { return take(.userDelete) }
+            if deletes.count >= limits.delete { return take(.deleteProfiles) }
         }
         return nil
     }
@@ -118,27 +126,27 @@ public struct Batcher: Sendable {
     /// Partial batches that have waited at least the flush interval.
     public mutating func due(now: ContinuousClock.Instant) -> [RecordBatch] {
         var batches: [RecordBatch] = []
-        if let since = uploadsSince, !uploads.isEmpty, now - since >= limits.flushInterval { batches.append(take(.userUpload)) }
-        if let since = deletesSince, !deletes.isEmpty, now - since >= limits.flushInterval { batches.append(take(.userDelete)) }
+        if let since = uploadsSince, !uploads.isEmpty, now - since >= limits.flushInterval { batches.append(take(.upload)) }
+        if let since = deletesSince, !deletes.isEmpty, now - since >= limits.flushInterval { batches.append(take(.deleteProfiles)) }
         return batches
     }
 
     /// Every waiting record, as batches (at the end of the input or on interruption).
     public mutating func drain() -> [RecordBatch] {
         var batches: [RecordBatch] = []
-        if !uploads.isEmpty { batches.append(take(.userUpload)) }
-        if !deletes.isEmpty { batches.append(take(.userDelete)) }
+        if !uploads.isEmpty { batches.append(take(.upload)) }
+        if !deletes.isEmpty { batches.append(take(.deleteProfiles)) }
         return batches
     }
 
-    private mutating func take(_ action: ActionKind) -> RecordBatch {
-        switch action {
-        case .userUpload:
+    private mutating func take(_ endpoint: CleverTapEndpoint) -> RecordBatch {
+        switch endpoint {
+        case .upload:
             defer { uploads = []; uploadsSince = nil }
-            return RecordBatch(action: .userUpload, entries: uploads)
-        case .userDelete:
+            return RecordBatch(endpoint: .upload, entries: uploads)
+        case .deleteProfiles:
             defer { deletes = []; deletesSince = nil }
-            return RecordBatch(action: .userDelete, entries: deletes)
+            return RecordBatch(endpoint: .deleteProfiles, entries: deletes)
         }
     }
 }

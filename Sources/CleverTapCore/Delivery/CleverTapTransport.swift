@@ -11,9 +11,9 @@ public struct CleverTapTransport: DeliveryTransport {
 
     public func send(_ batch: RecordBatch) async -> BatchOutcome {
         let result: CleverTapResult
-        switch batch.action {
-        case .userUpload: result = await client.upload(batch.records)
-        case .userDelete: result = await client.deleteProfiles(identities: batch.identities)
+        switch batch.endpoint {
+        case .upload: result = await client.upload(batch.records)
+        case .deleteProfiles: result = await client.deleteProfiles(identities: batch.identities)
         }
         let cancelled = Task.isCancelled
         var outcomes: [DeliveryOutcome] = []

@@ -16,7 +16,7 @@ public struct DeliveryConcurrency: Sendable, Hashable {
         deletes = max(1, min(limit ?? Self.maximumDeletes, Self.maximumDeletes))
     }
 
-    func limit(for action: ActionKind) -> Int { action == .userUpload ? uploads : deletes }
+    func limit(for endpoint: CleverTapEndpoint) -> Int { endpoint == .upload ? uploads : deletes }
 }
 
 /// Ctrl-C for a delivery run: the first interruption stops reading and lets what was read finish;
@@ -74,6 +74,17 @@ public final class DeadLetterFiles: @unchecked Sendable {
         return input + ".dead-letter.ndjson"
     }
 
+    /// Opens the dead-letter file of every input before anything is read or sent: a run that could
+    /// not keep its dead letters must not start.
+    public func prepare(inputs: [String]) throws(DeadLetterWriteError) {
+        for input in inputs { try writer(forInput: input).open() }
+    }
+
+    /// Whether a dead letter could not be written: the run stops reading.
+    var hasFailed: Bool {
+        lock.withLock { order.contains { writers[$0]!.writeFailure != nil } }
+    }
+
     func writer(forInput input: String) -> DeadLetterWriter {
         let path = path(forInput: input)
         return lock.withLock {
@@ -85,21 +96,23 @@ public final class DeadLetterFiles: @unchecked Sendable {
         }
     }
 
-    /// Closes every file; returns (lines written, paths with lines, first error).
-    func closeAll() -> (count: Int, paths: [String], error: String?) {
+    /// Closes every file; returns (lines written, paths with lines, first error, records lost).
+    func closeAll() -> (count: Int, paths: [String], error: String?, lost: [LostRecord]) {
         let all = lock.withLock { order.map { writers[$0]! } }
         var count = 0
         var paths: [String] = []
         var firstError: String?
+        var lost: [LostRecord] = []
         for writer in all {
             do throws(DeadLetterWriteError) { try writer.close() } catch { firstError = firstError ?? error.description }
+            lost += writer.lost
             let written = writer.count
             if written > 0 {
                 count += written
                 paths.append(writer.path)
             }
         }
-        return (count, paths, firstError)
+        return (count, paths, firstError, lost)
     }
 }
 
@@ -166,7 +179,7 @@ public struct DeliveryEngine: Sendable {
         let transport = self.transport
         let concurrency = options.concurrency
         let sequential = options.sequential
-        var inFlight: [ActionKind: Int] = [:]
+        var inFlight: [CleverTapEndpoint: Int] = [:]
         var aborted = false
         var summary: ReadSummary?
 
@@ -190,7 +203,7 @@ public struct DeliveryEngine: Sendable {
             func handle(_ event: GroupEvent) {
                 switch event {
                 case .sent(let batch, let outcome):
-                    inFlight[batch.action, default: 0] -= 1
+                    inFlight[batch.endpoint, default: 0] -= 1
                     account(batch, outcome, into: &report, counters: counters)
                 case .readerFinished(let result):
                     summary = result
@@ -206,7 +219,7 @@ public struct DeliveryEngine: Sendable {
             }
 
             while !aborted, let batch = await channel.take() {
-                while !aborted && (inFlight[batch.action, default: 0] >= concurrency.limit(for: batch.action)
+                while !aborted && (inFlight[batch.endpoint, default: 0] >= concurrency.limit(for: batch.endpoint)
                     || (sequential && inFlight.values.contains { $0 > 0 })) {
                     if let event = await group.next() { handle(event) }
                 }
@@ -214,7 +227,7 @@ public struct DeliveryEngine: Sendable {
                     deadLetterInterrupted(batch, into: &report, counters: counters)
                     break
                 }
-                inFlight[batch.action, default: 0] += 1
+                inFlight[batch.endpoint, default: 0] += 1
                 group.addTask { .sent(batch, await transport.send(batch)) }
             }
             // Input is done (or abandoned): wait for the senders and the reader.
@@ -232,6 +245,7 @@ public struct DeliveryEngine: Sendable {
             report.bytesRead = summary.bytesRead
             report.malformed = summary.malformed
             report.unmatched = summary.unmatched
+            report.emptyValues = summary.emptyValues
             for (index, counts) in summary.perSubscription.enumerated() {
                 report.subscriptions[index].matched += counts.matched
                 for (reason, count) in counts.skipped { report.subscriptions[index].skipped[reason, default: 0] += count }
@@ -242,6 +256,7 @@ public struct DeliveryEngine: Sendable {
         let closed = deadLetters.closeAll()
         report.deadLettered = closed.count
         report.deadLetterFiles = closed.paths
+        report.lostRecords = closed.lost
         if let error = closed.error { report.fatalError = report.fatalError ?? error }
         report.elapsed = clock.now - started
         return report
@@ -307,6 +322,7 @@ struct ReadSummary: Sendable {
     var bytesRead = 0
     var malformed = 0
     var unmatched = 0
+    var emptyValues = 0
     var perSubscription: [Counts]
     var interrupted = false
     var fatalError: String?
@@ -386,6 +402,8 @@ struct ReadingLoop: Sendable {
                     summary.bytesRead += bytes.count + 1
                     decoded.removeAll(keepingCapacity: true)
                     EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
+                    // `[]` or `{"batch": []}`: read, nothing to deliver; counted so the report adds up.
+                    if decoded.isEmpty { summary.emptyValues += 1 }
                     for result in decoded {
                         switch result {
                         case .failure(let malformed):
@@ -420,6 +438,8 @@ struct ReadingLoop: Sendable {
                         }
                     }
                 }
+                // A dead letter that could not be written stops the run: every later one would be lost too.
+                if summary.fatalError != nil && deadLetters.hasFailed { break inputs }
                 sinceCheck += 1
                 if sinceCheck >= 256 {
                     sinceCheck = 0

@@ -45,6 +45,11 @@ public struct DeliveryReport: Sendable {
     public var deadLettered = 0
     /// Dead-letter files that received lines.
     public var deadLetterFiles: [String] = []
+    /// Records whose dead letter could not be written: they are neither processed nor in a file.
+    public var lostRecords: [LostRecord] = []
+    /// Input values that were empty arrays or batch envelopes (`[]`, `{"batch": []}`): read, and
+    /// holding nothing to deliver.
+    public var emptyValues = 0
     /// True when the run was stopped by Ctrl-C before the inputs ended.
     public var interrupted = false
     /// An error that stopped the run (an input that could not be read, a dead-letter file that could
@@ -60,7 +65,7 @@ public struct DeliveryReport: Sendable {
 
     /// 0 when everything read was processed (or skipped for want of a matching subscription),
     /// 1 when anything was dead-lettered or the run failed.
-    public var exitStatus: Int32 { deadLettered > 0 || fatalError != nil || interrupted ? 1 : 0 }
+    public var exitStatus: Int32 { deadLettered > 0 || !lostRecords.isEmpty || fatalError != nil || interrupted ? 1 : 0 }
 
     public var eventsPerSecond: Double {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -79,7 +84,7 @@ public struct DeliveryReport: Sendable {
         root["interrupted"] = .bool(interrupted)
         root["events"] = [
             "read": .int(Int64(eventsRead)), "malformed": .int(Int64(malformed)),
-            "unmatched": .int(Int64(unmatched)),
+            "unmatched": .int(Int64(unmatched)), "empty": .int(Int64(emptyValues)),
         ]
         root["subscriptions"] = .array(subscriptions.map { report in
             var object = JSONObject()
@@ -104,6 +109,15 @@ public struct DeliveryReport: Sendable {
         root["deadLettered"] = .int(Int64(deadLettered))
         root["deadLetterFiles"] = .array(deadLetterFiles.map { .string($0) })
         if let fatalError { root["error"] = .string(fatalError) }
+        if !lostRecords.isEmpty {
+            root["lost"] = .array(lostRecords.map { lost in
+                var object = JSONObject()
+                object["source"] = lost.position.jsonValue
+                object["subscription"] = lost.subscription.map { .string($0) } ?? .null
+                object["reason"] = .string(lost.reason)
+                return .object(object)
+            })
+        }
         root["elapsedSeconds"] = .double((elapsedSeconds * 1000).rounded() / 1000)
         root["eventsPerSecond"] = .int(Int64(eventsPerSecond.rounded()))
         return .object(root)
@@ -116,6 +130,7 @@ public struct DeliveryReport: Sendable {
         lines.append("Delivery \(verb): \(Self.grouped(eventsRead)) events read in \(Self.seconds(elapsedSeconds)) (\(Self.grouped(Int(eventsPerSecond.rounded()))) events/s)")
         if malformed > 0 { lines.append("  malformed input: \(Self.grouped(malformed)) (dead-lettered)") }
         lines.append("  no subscription matched: \(Self.grouped(unmatched)) events (skipped)")
+        if emptyValues > 0 { lines.append("  empty arrays or batches: \(Self.grouped(emptyValues)) (nothing to deliver)") }
         for report in subscriptions {
             lines.append("  \(report.subscription.name) [\(report.subscription.action.displayName)]")
             lines.append("    matched \(Self.grouped(report.matched)), \(dryRun ? "would send" : "sent") \(Self.grouped(report.sent))"
@@ -139,6 +154,10 @@ public struct DeliveryReport: Sendable {
             lines.append("  dead-lettered: 0")
         }
         if let fatalError { lines.append("  error: \(fatalError)") }
+        if !lostRecords.isEmpty {
+            lines.append("  \(Self.grouped(lostRecords.count)) record(s) have no record anywhere (not processed, no dead letter); resend them from the input:")
+            for lost in lostRecords { lines.append("    \(lost): \(lost.reason)") }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -169,7 +169,7 @@ public struct DryRunTransport: DeliveryTransport {
         var line: [UInt8] = []
         line.reserveCapacity(batch.entries.count * 256 + 64)
         line.append(contentsOf: #"{"method":"POST","path":""#.utf8)
-        line.append(contentsOf: (batch.action == .userUpload ? "/1/upload" : "/1/delete/profiles.json").utf8)
+        line.append(contentsOf: batch.endpoint.path.utf8)
         line.append(contentsOf: #"","records":"#.utf8)
         JSONWriter.writeInteger(Int64(batch.entries.count), into: &line)
         line.append(contentsOf: #","body":"#.utf8)

@@ -265,8 +265,10 @@ public struct EventInputReader: ~Copyable {
                 scan = start
                 if skippingLongLine {
                     skippingLongLine = false
+                    skippedPrefix.append(contentsOf: buffer[lineStart..<newline])
+                    defer { skippedPrefix = [] }
                     return .malformed(position: InputPosition(source: source, line: lineNumber),
-                                      message: "line is longer than \(Self.maximumValueBytes / (1024 * 1024)) MiB; skipped (only its first 64 KiB are kept)",
+                                      message: "line is longer than \(Self.maximumValueBytes / (1024 * 1024)) MiB; not delivered (kept whole here)",
                                       raw: skippedPrefix)
                 }
                 if let item = lineItem(from: lineStart, to: newline, lineNumber: lineNumber) { return item }
@@ -275,9 +277,12 @@ public struct EventInputReader: ~Copyable {
             scan = end
             if !skippingLongLine && end - start > Self.maximumValueBytes {
                 skippingLongLine = true
-                skippedPrefix = Array(buffer[start..<(start + 64 * 1024)])
+                skippedPrefix = []
             }
             if skippingLongLine {
+                // The whole line goes to its dead letter, so the event can be recovered (as `map`,
+                // which holds any line, would read it); only delivery refuses it.
+                skippedPrefix.append(contentsOf: buffer[start..<end])
                 start = end
                 scan = end
             }
@@ -291,8 +296,9 @@ public struct EventInputReader: ~Copyable {
                 scan = end
                 if skippingLongLine {
                     skippingLongLine = false
+                    defer { skippedPrefix = [] }
                     return .malformed(position: InputPosition(source: source, line: lineNumber),
-                                      message: "line is longer than \(Self.maximumValueBytes / (1024 * 1024)) MiB; skipped",
+                                      message: "line is longer than \(Self.maximumValueBytes / (1024 * 1024)) MiB; not delivered (kept whole here)",
                                       raw: skippedPrefix)
                 }
                 if let item = lineItem(from: lineStart, to: end, lineNumber: lineNumber) { return item }
@@ -407,6 +413,11 @@ public struct EventInputReader: ~Copyable {
                     documentState = .topLevel
                     scan += 1
                     start = scan
+                    // `[a, b,]`: JSON has no trailing comma; say so rather than read on silently.
+                    if arrayIndex > 0 {
+                        return .malformed(position: InputPosition(source: source, line: line, arrayIndex: arrayIndex),
+                                          message: "a trailing comma before ']' closes the top-level array; JSON allows none", raw: [])
+                    }
                     continue
                 }
                 beginValue(at: scan)

@@ -66,6 +66,8 @@ indirect enum MappingNode: Sendable {
     case merge([MappingNode], rightmostWins: Bool)
     case transform(apply: MappingNode, mapping: MappingNode)
     case excludeWhenNull(MappingNode)
+    /// `@liquid`: always a string; render errors (limits) fail the event.
+    case liquid(LiquidTemplate, JSONPath)
 }
 
 enum MappingCondition: Sendable {

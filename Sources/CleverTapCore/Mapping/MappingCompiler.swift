@@ -15,22 +15,24 @@ struct MappingCompiler {
                 return compileDirective(object, at: location)
             }
             var members: [(key: String, node: MappingNode)] = []
-            var allConstant = true
+            var constants: [JSONObject.Member] = []
             for member in object {
                 let node = compile(member.value, at: location.key(member.key))
-                if case .constant = node {} else { allConstant = false }
+                // A directive can fold to a constant (`{"@literal": false}` is `false`): the
+                // folded value is the member, not the directive object as written.
+                if case .constant(let constant) = node { constants.append(JSONObject.Member(key: member.key, value: constant)) }
                 members.append((member.key, node))
             }
-            return allConstant ? .constant(value) : .object(members)
+            return constants.count == members.count ? .constant(.object(JSONObject(constants))) : .object(members)
         case .array(let elements):
             var nodes: [MappingNode] = []
-            var allConstant = true
+            var constants: [JSONValue] = []
             for (index, element) in elements.enumerated() {
                 let node = compile(element, at: location.index(index))
-                if case .constant = node {} else { allConstant = false }
+                if case .constant(let constant) = node { constants.append(constant) }
                 nodes.append(node)
             }
-            return allConstant ? .constant(value) : .array(nodes)
+            return constants.count == nodes.count ? .constant(.array(constants)) : .array(nodes)
         default:
             return .constant(value)
         }
@@ -60,11 +62,7 @@ struct MappingCompiler {
             return .nothing
         }
         guard let directive = MappingDirective(rawValue: name) else {
-            if MappingDirective.unsupported.contains(name) {
-                fail(location, "\(name) is not supported yet; use @template or @path")
-            } else {
-                fail(location, "unknown directive \(name) (known: \(MappingDirective.knownList))")
-            }
+            fail(location, "unknown directive \(name) (known: \(MappingDirective.knownList))")
             return .nothing
         }
         let argument = object[name] ?? .null
@@ -101,6 +99,19 @@ struct MappingCompiler {
         case .flatten: return compileFlatten(argument, at: location)
         case .merge: return compileMerge(argument, at: location)
         case .transform: return compileTransform(argument, at: location)
+        case .liquid:
+            // mapping-kit validates the argument as a string: a directive cannot compute it.
+            guard case .string(let source) = argument else {
+                let kind = Self.isDirectiveObject(argument) ? "a directive" : argument.kindWithArticle
+                fail(location, "@liquid expects a string (a Liquid template like \"{{ traits.name | upcase }}\"), got \(kind)")
+                return .nothing
+            }
+            do throws(LiquidTemplateError) {
+                return .liquid(try LiquidTemplate(source), location)
+            } catch {
+                fail(location, "@liquid: \(error.message)")
+                return .nothing
+            }
         }
     }
 
@@ -177,6 +188,10 @@ struct MappingCompiler {
             fail(location, "@if needs a condition: \"exists\", \"blank\" or \"equals\"")
         } else if conditions.count > 1 {
             fail(location, "@if has \(conditions.count) conditions (\(conditions.joined(separator: ", "))); use one")
+        } else if let name = conditions.first, name != "equals", let raw = object[name], !JavaScriptText.isTruthy(raw) {
+            // mapping-kit tests `opts.exists`/`opts.blank` for truthiness first and fails every
+            // event when it is a literal false, 0, "" or null.
+            fail(location, "@if \"\(name)\" is \(raw), which Segment refuses on every event; give it a directive such as {\"@path\": \"$.traits.email\"}")
         } else if let exists = object["exists"] {
             condition = .exists(compile(exists, at: inside.key("exists")))
         } else if let blank = object["blank"] {

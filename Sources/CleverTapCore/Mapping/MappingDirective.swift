@@ -12,9 +12,7 @@ public enum MappingDirective: String, Sendable, Hashable, CaseIterable {
     case merge = "@merge"
     case transform = "@transform"
     case excludeWhenNull = "@excludeWhenNull"
-
-    /// Directives Segment has that this tool does not run yet.
-    public static let unsupported: Set<String> = ["@liquid"]
+    case liquid = "@liquid"
 
     /// `@path, @template, …` for error messages.
     static let knownList = allCases.map(\.rawValue).joined(separator: ", ")

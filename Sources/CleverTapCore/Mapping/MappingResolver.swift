@@ -105,6 +105,12 @@ extension MappingNode {
         case .excludeWhenNull(let node):
             guard let value = try node.resolve(payload), value != .null else { return nil }
             return MappingNode.removingNulls(value)
+        case .liquid(let template, let location):
+            do throws(LiquidTemplateError) {
+                return .string(try template.render(payload))
+            } catch {
+                throw MappingError(location, "@liquid: \(error.message)")
+            }
         }
     }
 

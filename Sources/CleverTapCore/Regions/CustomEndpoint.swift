@@ -19,9 +19,21 @@ public enum EndpointError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Checks for custom endpoints (a proxy, or the local sandbox).
 public enum CustomEndpoint {
+    /// The longest base URL accepted (characters); longer ones are refused where they enter, since
+    /// the URL goes into every request head.
+    public static let maximumLength = 2048
+
     /// Returns `text` trimmed and without a trailing slash, when it is an `https://` URL or an
     /// `http://` URL on a loopback host.
     public static func validate(_ text: String) throws(EndpointError) -> String {
+        if text.utf8.count > maximumLength {
+            let length = text.count
+            if length > maximumLength {
+                // Shown shortened: the message must stay readable, and it may be a paste of anything.
+                throw .notAURL(String(withoutUserInfo(String(text.prefix(60)))) + "…",
+                               reason: "it is \(length) characters long; the limit is \(maximumLength)")
+            }
+        }
         let trimmed = trimWhitespace(text)
         if trimmed.isEmpty { throw .notAURL(text, reason: "it is empty") }
         if firstControlCharacter(in: trimmed) != nil || trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {

@@ -58,7 +58,7 @@ public enum DashboardURL {
         var candidate = trimWhitespace(text)
         if candidate.isEmpty { return .failure(.empty) }
         if candidate.utf8.count > maximumLength {
-            return .failure(.notAURL(reason: "\(candidate.utf8.count) characters is far longer than an address"))
+            return .failure(.notAURL(reason: "it is \(candidate.utf8.count) characters long; the limit is \(maximumLength)"))
         }
         candidate = unwrap(candidate)
         if candidate.isEmpty { return .failure(.empty) }

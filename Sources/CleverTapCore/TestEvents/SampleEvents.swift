@@ -1,7 +1,8 @@
 /// Realistic Segment events for trying a destination: what a website sends when a user signs up
-/// (identify) or asks to be forgotten (the "Delete User" track event Quick Setup subscribes to).
+/// (identify), asks to be forgotten (the "Delete User" track event Quick Setup subscribes to),
+/// looks at a product (a track the Track Event preset takes) or buys (Order Completed).
 public enum SampleEvents {
-    /// The user both samples are about, so `send-test delete` removes what `send-test identify` made.
+    /// The user the samples are about, so `send-test delete` removes what `send-test identify` made.
     public static let userID = "clevertap-actions-test-user"
 
     /// The sample event for `action`, stamped with `now` (Unix seconds).
@@ -9,6 +10,7 @@ public enum SampleEvents {
         switch action {
         case .userUpload: return identify(now: now)
         case .userDelete: return deleteUser(now: now)
+        case .userEvent: return productViewed(now: now)
         }
     }
 
@@ -44,20 +46,54 @@ public enum SampleEvents {
         ]
     }
 
+    /// A track call the Track Event preset turns into a CleverTap event of the same name.
+    public static func productViewed(now: Int64, userID: String = SampleEvents.userID) -> JSONValue {
+        [
+            "type": "track",
+            "event": "Product Viewed",
+            "messageId": .string("test-track-\(now)"),
+            "userId": .string(userID),
+            "timestamp": .string(utcTimestamp(now)),
+            "properties": [
+                "product_id": "P-1001",
+                "sku": "TSHIRT-BLUE-M",
+                "name": "Blue T-Shirt",
+                "category": "Apparel",
+                "price": 19.99,
+                "currency": "EUR",
+            ],
+            "context": ["library": ["name": "clevertap-actions send-test", "version": "1"]],
+        ]
+    }
+
+    /// Segment's "Order Completed" with two products: what the Order Completed → Charged preset
+    /// turns into CleverTap's `Charged` with `Items`.
+    public static func orderCompleted(now: Int64, userID: String = SampleEvents.userID) -> JSONValue {
+        [
+            "type": "track",
+            "event": "Order Completed",
+            "messageId": .string("test-order-\(now)"),
+            "userId": .string(userID),
+            "timestamp": .string(utcTimestamp(now)),
+            "properties": [
+                "order_id": .string("test-order-\(now)"),
+                "revenue": 59.97,
+                "currency": "EUR",
+                "coupon": "WELCOME10",
+                "products": [
+                    ["product_id": "P-1001", "sku": "TSHIRT-BLUE-M", "name": "Blue T-Shirt", "price": 19.99, "quantity": 2],
+                    ["product_id": "P-2002", "sku": "MUG-WHITE", "name": "White Mug", "price": 19.99, "quantity": 1],
+                ],
+            ],
+            "context": ["library": ["name": "clevertap-actions send-test", "version": "1"]],
+        ]
+    }
+
     /// `YYYY-MM-DDThh:mm:ssZ` for Unix seconds `seconds` (proleptic Gregorian, UTC).
     public static func utcTimestamp(_ seconds: Int64) -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = ISO8601Timestamp.civilFromDays(days)
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let yearText = String(year)
         let paddedYear = String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText

@@ -93,7 +93,8 @@ public struct SendTestReport: Sendable, Hashable {
         case .noMatchingSubscription:
             lines.append("No \(action.displayName) subscription of destination \"\(destinationName)\" matches this event, so nothing was sent.")
             if subscriptions.isEmpty {
-                lines.append("The destination has no \(action.displayName) subscription; add one (setup --quick adds the presets).")
+                let hint = action == .userEvent ? "setup --quick --events adds the event presets" : "setup --quick adds the presets"
+                lines.append("The destination has no \(action.displayName) subscription; add one (\(hint)).")
             }
             for check in subscriptions {
                 var line = "  \(check.name): trigger \(check.trigger)"
@@ -137,11 +138,11 @@ public struct SendTestReport: Sendable, Hashable {
         return lines.joined(separator: "\n")
     }
 
-    /// "HTTP 200, 1 attempt(s)": the last status and how many attempts it took.
+    /// "HTTP 200, 1 attempt": the last status and how many attempts it took.
     public var answerDetail: String {
         guard let result else { return "no answer" }
         let status = result.requests.last?.httpStatus.map { "HTTP \($0)" } ?? "no HTTP answer"
-        return "\(status), \(result.attempts) attempt(s)"
+        return "\(status), \(result.attempts) attempt\(result.attempts == 1 ? "" : "s")"
     }
 
     /// The report as JSON, for `--json`.
@@ -254,11 +255,11 @@ public struct TestEventSender: Sendable {
 
         let body: JSONValue
         let identity = record.record["identity"]?.stringValue ?? ""
-        switch request.action {
-        case .userUpload: body = ["d": [record.record]]
-        case .userDelete: body = .object(JSONObject([JSONObject.Member(key: DeleteKey.identity.rawValue, value: [.string(identity)])]))
+        switch request.action.endpoint {
+        case .upload: body = ["d": [record.record]]
+        case .deleteProfiles: body = .object(JSONObject([JSONObject.Member(key: DeleteKey.identity.rawValue, value: [.string(identity)])]))
         }
-        let path = request.action == .userUpload ? CleverTapPath.upload : CleverTapPath.deleteProfiles
+        let path = request.action.endpoint.path
         report.request = CleverTapClient.preview(configuration: settings, path: path, body: body)
         if request.dryRun {
             report.outcome = .dryRun
@@ -267,9 +268,9 @@ public struct TestEventSender: Sendable {
         let client: CleverTapClient
         do { client = try CleverTapClient(configuration: settings) } catch { throw .client(error) }
         let result: CleverTapResult
-        switch request.action {
-        case .userUpload: result = await client.upload([record.record])
-        case .userDelete: result = await client.deleteProfiles(identities: [identity])
+        switch request.action.endpoint {
+        case .upload: result = await client.upload([record.record])
+        case .deleteProfiles: result = await client.deleteProfiles(identities: [identity])
         }
         try? await client.shutdown()
         report.result = result

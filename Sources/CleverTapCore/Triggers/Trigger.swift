@@ -18,8 +18,16 @@ public struct Trigger: Sendable, Hashable, CustomStringConvertible {
         self.matcher = TriggerMatcher(expression)
     }
 
+    /// The longest trigger accepted, in UTF-8 bytes. Real triggers are a few hundred bytes; the
+    /// bound refuses a pasted file at once (a 100 MB one took 108 s and 3.1 GB to lex).
+    public static let maximumLength = 64 * 1024
+
     /// Parses `text`; a syntax error says what was expected and at which character (0-based).
     public static func parse(_ text: String) throws(TriggerParseError) -> Trigger {
+        let length = text.utf8.count
+        if length > maximumLength {
+            throw TriggerParseError(message: "the trigger is \(length) bytes long; the limit is \(maximumLength) bytes", position: 0)
+        }
         var parser = TriggerParser(text)
         let (expression, warnings) = try parser.parseTrigger()
         return Trigger(expression: expression, warnings: warnings)

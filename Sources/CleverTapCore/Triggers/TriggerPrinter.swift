@@ -24,10 +24,26 @@ enum TriggerPrinter {
     static func print(_ literal: TriggerLiteral) -> String {
         switch literal {
         case .string(let s): return quote(s)
-        case .number(let n): return JavaScriptValues.string(from: n)
+        case .number(let n): return plainDecimal(JavaScriptValues.string(from: n))
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         }
+    }
+
+    /// JavaScript's `1.4444444444444443e+33` written out without the exponent
+    /// (`1444444444444444300000000000000000`), since the trigger language has none: the printed
+    /// form must parse back (found by fuzzing). The digits are the same, so the value is too.
+    static func plainDecimal(_ text: String) -> String {
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else { return text }
+        var mantissa = Substring(text[..<e])
+        let sign = mantissa.hasPrefix("-") ? "-" : ""
+        if !sign.isEmpty { mantissa = mantissa.dropFirst() }
+        let point = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+        let digits = mantissa.filter { $0 != "." }
+        let position = point + exponent
+        if position >= digits.count { return sign + digits + String(repeating: "0", count: position - digits.count) }
+        if position <= 0 { return sign + "0." + String(repeating: "0", count: -position) + digits }
+        return sign + digits.prefix(position) + "." + digits.dropFirst(position)
     }
 
     /// A double-quoted string with `"` and `\` escaped, as our lexer reads it back.

@@ -3,11 +3,15 @@
 /// Messages never contain the passcode itself: they say what is wrong and what is expected.
 public indirect enum CredentialError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyProjectID
+    /// Longer than `ProjectID.maximumLength`: not an ID (and not repeated back in full).
+    case projectIDTooLong(length: Int)
     /// The project ID holds a control character (CR, LF, tab, …) at `position` (1-based).
     case projectIDControlCharacter(position: Int)
     /// The trimmed, uppercased ID is not `XXX-XXX-XXXX`.
     case projectIDFormat(String)
     case emptyPasscode
+    /// Longer than `Passcode.maximumLength`: it would make a request head the HTTP stack refuses.
+    case passcodeTooLong(length: Int)
     /// The passcode holds a control character at `position` (1-based): it would break the header.
     case passcodeControlCharacter(position: Int)
     /// The passcode holds a character an HTTP header cannot carry (non-ASCII) at `position`.
@@ -27,6 +31,10 @@ public indirect enum CredentialError: Error, Sendable, Equatable, CustomStringCo
             return "the project ID contains a control character (such as a line break) at position \(position); expected XXX-XXX-XXXX"
         case .projectIDFormat(let id):
             return "expected XXX-XXX-XXXX (letters and digits, e.g. 844-6K7-984Z), got \(JSONValue.string(id).description)"
+        case .projectIDTooLong(let length):
+            return "the project ID is \(length) characters long; expected XXX-XXX-XXXX (at most \(ProjectID.maximumLength) characters with surrounding spaces)"
+        case .passcodeTooLong(let length):
+            return "the passcode is \(length) characters long; the limit is \(Passcode.maximumLength) (CleverTap passcodes are much shorter: copy it again from Settings > Passcode)"
         case .emptyPasscode:
             return "the passcode is empty; copy it from Settings > Passcode in the CleverTap dashboard"
         case .passcodeControlCharacter(let position):
@@ -45,11 +53,18 @@ public indirect enum CredentialError: Error, Sendable, Equatable, CustomStringCo
 
 /// CleverTap project (account) IDs: `XXX-XXX-XXXX` of letters and digits, optionally `TEST-`.
 public enum ProjectID {
+    /// The most characters a project ID field may hold, surrounding whitespace included: an ID is
+    /// 12 (17 with `TEST-`), so anything past this is a paste of something else.
+    public static let maximumLength = 64
+
     /// Trims surrounding whitespace and uppercases; throws unless the result is a project ID.
     ///
     /// Control characters are refused before anything else: the ID goes into the
     /// `X-CleverTap-Account-Id` header, where CR/LF would inject headers.
     public static func normalize(_ text: String) throws(CredentialError) -> String {
+        // Checked first, in UTF-8 bytes (cheap): a pasted megabyte is refused without being
+        // trimmed, scanned or echoed into the message.
+        if text.utf8.count > maximumLength { throw .projectIDTooLong(length: text.count) }
         let trimmed = trimWhitespace(text)
         if let position = firstControlCharacter(in: trimmed) {
             throw .projectIDControlCharacter(position: position)
@@ -78,9 +93,17 @@ public enum ProjectID {
 
 /// CleverTap passcodes: opaque, but they travel in the `X-CleverTap-Passcode` header.
 public enum Passcode {
+    /// The longest passcode accepted. CleverTap's are a few dozen characters; the bound keeps the
+    /// `X-CleverTap-Passcode` header far below what the HTTP stack can send (a 100 KB one crashed it).
+    public static let maximumLength = 256
+
     /// Trims surrounding whitespace (HTTP drops it from header values anyway) and checks that
     /// what is left is non-empty printable ASCII; returns it as a `Secret`.
     public static func validate(_ text: String) throws(CredentialError) -> Secret {
+        if text.utf8.count > maximumLength {
+            let trimmedLength = trimWhitespace(text).count
+            if trimmedLength > maximumLength { throw .passcodeTooLong(length: trimmedLength) }
+        }
         let trimmed = trimWhitespace(text)
         if let position = firstControlCharacter(in: trimmed) { throw .passcodeControlCharacter(position: position) }
         if trimmed.isEmpty { throw .emptyPasscode }

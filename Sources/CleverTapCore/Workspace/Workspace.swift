@@ -46,22 +46,52 @@ public enum SourceType: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// How the wizard set a destination up: the two presets, or subscriptions built one by one.
+/// How the wizard set a destination up: the presets, or subscriptions built one by one.
 public enum SetupMode: String, Sendable, Hashable, CaseIterable {
     case quick, customized
 }
 
-/// The two CleverTap (Actions) actions.
+/// The CleverTap actions: Segment's two (User Upload, Delete User) plus our own Upload Event.
 public enum ActionKind: String, Sendable, Hashable, CaseIterable {
     /// Create or update a profile (`POST /1/upload`, record type `profile`).
     case userUpload
     /// Delete a profile (`POST /1/delete/profiles.json`).
     case userDelete
+    /// Record an event, e.g. `Charged` (`POST /1/upload`, record type `event`). Not in Segment's
+    /// CleverTap (Actions) destination; RudderStack's CleverTap destination sends the same records.
+    case userEvent
 
     public var displayName: String {
         switch self {
         case .userUpload: return "User Upload"
         case .userDelete: return "Delete User"
+        case .userEvent: return "Upload Event"
+        }
+    }
+
+    /// The API call this action's records go out in.
+    public var endpoint: CleverTapEndpoint {
+        switch self {
+        case .userUpload, .userEvent: return .upload
+        case .userDelete: return .deleteProfiles
+        }
+    }
+}
+
+/// The two CleverTap calls records are batched into. Profile and event records share
+/// `/1/upload`: CleverTap takes both kinds mixed in one `d` array (spec §3; its Node client and
+/// RudderStack batch them together), so one upload batch may carry both.
+public enum CleverTapEndpoint: String, Sendable, Hashable, CaseIterable {
+    /// `POST /1/upload`: profiles and events, at most 1000 records per request.
+    case upload
+    /// `POST /1/delete/profiles.json`: at most 100 identities per request.
+    case deleteProfiles
+
+    /// The request path (`CleverTapPath`).
+    public var path: String {
+        switch self {
+        case .upload: return CleverTapPath.upload
+        case .deleteProfiles: return CleverTapPath.deleteProfiles
         }
     }
 }

@@ -75,8 +75,40 @@ public enum WorkspaceCodec {
     /// The workspace in `value`; shape problems are collected and thrown together. Semantic rules
     /// (ID formats, references, uniqueness) are `WorkspaceValidator`'s.
     public static func decode(_ value: JSONValue) throws(WorkspaceDecodingError) -> Workspace {
+        let (workspace, issues) = try decodeLeniently(value)
+        guard let workspace, issues.isEmpty else { throw .invalid(issues) }
+        return workspace
+    }
+
+    /// Every problem at once: shape problems, plus what `validator` finds in the parts that could
+    /// be read, so a file with a wrong type and a bad project ID reports both in one run. Parts
+    /// that could not be read stand in as harmless placeholders, and rule issues inside them (or
+    /// caused by them, such as a mapping judged against an unreadable action) are left out.
+    public static func problems(in value: JSONValue, validator: WorkspaceValidator) throws(WorkspaceDecodingError) -> [WorkspaceIssue] {
+        let (workspace, shape) = try decodeLeniently(value)
+        guard let workspace else { return shape }
+        let rules = validator.validate(workspace).filter { issue in
+            !shape.contains { shapeIssue in
+                let broken = shapeIssue.path.components
+                let found = issue.path.components
+                // Inside (or at) a part that could not be read.
+                if found.starts(with: broken) { return true }
+                // Judged against a stand-in: a mapping against an unreadable action, a source
+                // reference against an unreadable source list.
+                if broken.last == .key("action"), found.starts(with: broken.dropLast() + [.key("mapping")]) { return true }
+                if broken.first == .key("sources"), found.last == .key("sourceId") { return true }
+                return false
+            }
+        }
+        var seen = Set(shape)
+        return shape + rules.filter { seen.insert($0).inserted }
+    }
+
+    /// The workspace with placeholders where parts are unreadable, and the shape problems.
+    /// The workspace is nil only when the document is not an object at all.
+    static func decodeLeniently(_ value: JSONValue) throws(WorkspaceDecodingError) -> (Workspace?, [WorkspaceIssue]) {
         var decoder = Decoder()
-        guard let root = decoder.asObject(value, at: .root) else { throw .invalid(decoder.issues) }
+        guard let root = decoder.asObject(value, at: .root) else { return (nil, decoder.issues) }
         // The version is read first: a newer document is refused before its shape is judged.
         var version = Workspace.currentVersion
         switch root["version"] {
@@ -87,7 +119,7 @@ public enum WorkspaceCodec {
                 throw .newerVersion(found: found, supported: Workspace.currentVersion)
             }
             if found < 1 { decoder.issue(JSONPath.root.key("version"), "expected \(Workspace.currentVersion), got \(found)") }
-            version = Int(clamping: found)
+            else { version = Int(clamping: found) }
         case .double(let found)?:
             // A fraction or a number too large for an integer: show it, "got number" says nothing.
             decoder.issue(JSONPath.root.key("version"), "expected the whole number \(Workspace.currentVersion), got \(JSONValue.double(found).description)")
@@ -97,8 +129,7 @@ public enum WorkspaceCodec {
         decoder.checkKeys(root, allowed: ["version", "sources", "destinations"], at: .root)
         let sources = decoder.array(root, "sources", at: .root) { decoder, value, path in decoder.source(value, at: path) }
         let destinations = decoder.array(root, "destinations", at: .root) { decoder, value, path in decoder.destination(value, at: path) }
-        if !decoder.issues.isEmpty { throw .invalid(decoder.issues) }
-        return Workspace(version: version, sources: sources, destinations: destinations)
+        return (Workspace(version: version, sources: sources, destinations: destinations), decoder.issues)
     }
 
     struct Decoder {
@@ -171,18 +202,18 @@ public enum WorkspaceCodec {
         }
 
         mutating func source(_ value: JSONValue, at path: JSONPath) -> Source? {
-            guard let object = asObject(value, at: path) else { return nil }
+            guard let object = asObject(value, at: path) else { return Source(id: "", name: "", type: .server, writeKey: "") }
             checkKeys(object, allowed: ["id", "name", "type", "writeKey"], at: path)
             let id = string(object, "id", at: path, example: "\"src_web\"")
             let name = string(object, "name", at: path, example: "\"Website\"")
             let type: SourceType? = enumeration(object, "type", at: path)
             let writeKey = string(object, "writeKey", at: path, example: "a 32-character key")
-            guard let id, let name, let type, let writeKey else { return nil }
-            return Source(id: id, name: name, type: type, writeKey: writeKey)
+            // Unreadable parts stand in as placeholders (see `problems(in:validator:)`).
+            return Source(id: id ?? "", name: name ?? "", type: type ?? .server, writeKey: writeKey ?? "")
         }
 
         mutating func destination(_ value: JSONValue, at path: JSONPath) -> Destination? {
-            guard let object = asObject(value, at: path) else { return nil }
+            guard let object = asObject(value, at: path) else { return Self.placeholderDestination }
             checkKeys(object, allowed: ["id", "name", "sourceId", "projectId", "passcode", "region", "endpoint",
                                         "setupMode", "enabled", "subscriptions"], at: path)
             let id = string(object, "id", at: path, example: "\"dst_clevertap\"")
@@ -195,9 +226,10 @@ public enum WorkspaceCodec {
             let setupMode: SetupMode? = enumeration(object, "setupMode", at: path, default: .customized)
             let enabled = bool(object, "enabled", at: path, default: true)
             let subscriptions = array(object, "subscriptions", at: path) { decoder, value, path in decoder.subscription(value, at: path) }
-            guard let id, let name, let sourceID, let projectID, let passcode, let endpoint, let setupMode else { return nil }
-            return Destination(id: id, name: name, sourceID: sourceID, projectID: projectID, passcode: passcode,
-                               endpoint: endpoint, setupMode: setupMode, enabled: enabled, subscriptions: subscriptions)
+            let stand = Self.placeholderDestination
+            return Destination(id: id ?? "", name: name ?? "", sourceID: sourceID ?? "", projectID: projectID ?? "",
+                               passcode: passcode ?? stand.passcode, endpoint: endpoint ?? stand.endpoint,
+                               setupMode: setupMode ?? stand.setupMode, enabled: enabled, subscriptions: subscriptions)
         }
 
         mutating func passcode(_ object: JSONObject, at path: JSONPath) -> PasscodeSource? {
@@ -237,8 +269,16 @@ public enum WorkspaceCodec {
             return nil
         }
 
+        /// Stands in for an unreadable destination: fields that pass the rules, so only the shape
+        /// problems are reported for it.
+        static let placeholderDestination = Destination(
+            id: "", name: "", sourceID: "", projectID: "", passcode: .environment(variable: "CLEVERTAP_PASSCODE"),
+            endpoint: .region(Region.defaultRegion), setupMode: .customized, enabled: true, subscriptions: [])
+
         mutating func subscription(_ value: JSONValue, at path: JSONPath) -> Subscription? {
-            guard let object = asObject(value, at: path) else { return nil }
+            guard let object = asObject(value, at: path) else {
+                return Subscription(id: "", name: "", action: .userUpload, trigger: "", mapping: JSONObject())
+            }
             checkKeys(object, allowed: ["id", "name", "action", "trigger", "mapping", "enabled", "convertTimestamps"], at: path)
             let id = string(object, "id", at: path, example: "\"sub_upload\"")
             let name = string(object, "name", at: path, example: "\"User Upload\"")
@@ -252,9 +292,8 @@ public enum WorkspaceCodec {
             }
             let enabled = bool(object, "enabled", at: path, default: true)
             let convert = bool(object, "convertTimestamps", at: path, default: true)
-            guard let id, let name, let action, let trigger, let mapping else { return nil }
-            return Subscription(id: id, name: name, action: action, trigger: trigger, mapping: mapping,
-                                enabled: enabled, convertTimestamps: convert)
+            return Subscription(id: id ?? "", name: name ?? "", action: action ?? .userUpload, trigger: trigger ?? "",
+                                mapping: mapping ?? JSONObject(), enabled: enabled, convertTimestamps: convert)
         }
     }
 }

@@ -116,7 +116,10 @@ public struct WorkspaceStore: Sendable {
         } catch {
             switch error {
             case .newerVersion(let found, let supported): throw .newerVersion(path: path, found: found, supported: supported)
-            case .invalid(let issues): throw .invalid(path: path, issues: issues)
+            case .invalid(let shape):
+                // Every problem in one run: the rule problems of the readable parts too.
+                let all = (try? WorkspaceCodec.problems(in: value, validator: validator)) ?? shape
+                throw .invalid(path: path, issues: all)
             }
         }
         let issues = validator.validate(workspace)
@@ -169,15 +172,20 @@ public struct WorkspaceStore: Sendable {
             throw .newerVersion(path: path, found: found, supported: Workspace.currentVersion)
         }
 
-        let directory = FileIO.directory(of: path)
+        // A symlinked workspace (dotfiles repositories do this) is written through to its target,
+        // so the link stays a link and the two never diverge; the backup sits beside the target.
+        let target = FileIO.resolvingSymlinks(path)
+        let directory = FileIO.directory(of: target)
         if case .failure(let reason) = FileIO.makeDirectories(directory, mode: 0o700) {
             throw .saveFailed(path: path, step: "creating the directory \(directory)", reason: reason.message)
         }
-        if let previous, case .failure(let failure) = FileIO.writeAtomically(previous, to: backupPath) {
-            throw .saveFailed(path: path, step: "keeping the previous version as \(backupPath) (\(failure.step))", reason: failure.message)
+        // Never wider than 0600, but a stricter mode someone chose (0400) is kept.
+        let mode = FileIO.mode(of: target).map { ($0 & 0o600) | 0o400 } ?? 0o600
+        if let previous, case .failure(let failure) = FileIO.writeAtomically(previous, to: target + ".bak", mode: mode) {
+            throw .saveFailed(path: path, step: "keeping the previous version as \(target).bak (\(failure.step))", reason: failure.message)
         }
         let text = WorkspaceCodec.encodedText(workspace)
-        if case .failure(let failure) = FileIO.writeAtomically(Array(text.utf8), to: path) {
+        if case .failure(let failure) = FileIO.writeAtomically(Array(text.utf8), to: target, mode: mode) {
             throw .saveFailed(path: path, step: failure.step, reason: failure.message)
         }
     }
@@ -243,10 +251,33 @@ enum FileIO {
         return .success(())
     }
 
-    /// Writes `bytes` to a new 0600 temporary file beside `target`, fsyncs it, renames it over
-    /// `target` and fsyncs the directory. On failure the temporary file is removed and `target`
-    /// is untouched.
-    static func writeAtomically(_ bytes: [UInt8], to target: String) -> Result<Void, Failure> {
+    /// `path` with every symbolic link resolved (a link's relative target is relative to the link's
+    /// directory); `path` itself when it is no link or cannot be resolved (then it is created).
+    static func resolvingSymlinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {  // the kernel's own limit on links followed (ELOOP)
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count > 0 else { return current }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : directory(of: current) + "/" + target
+        }
+        return current
+    }
+
+    /// The permission bits of the file at `path`, or nil when it does not exist.
+    static func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// Writes `bytes` to a new temporary file (with `mode`, at most 0600) beside `target`, fsyncs
+    /// it, renames it over `target` and fsyncs the directory. On failure the temporary file is
+    /// removed and `target` is untouched.
+    static func writeAtomically(_ bytes: [UInt8], to target: String, mode: mode_t = 0o600) -> Result<Void, Failure> {
         let directory = directory(of: target)
         let name = target.split(separator: "/").last.map(String.init) ?? target
         let temporary = "\(directory)/.\(name).tmp-\(Identifiers.random(12, from: Identifiers.alphabet))"
@@ -259,7 +290,7 @@ enum FileIO {
             unlink(temporary)
             return .failure(failure)
         }
-        if fchmod(fd, 0o600) != 0 { return fail("setting permissions") }
+        // The mode is set once the bytes are in: a 0400 file could not be written otherwise.
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + written, $0.count - written) }
@@ -269,6 +300,7 @@ enum FileIO {
             }
             written += count
         }
+        if fchmod(fd, mode & 0o600) != 0 { return fail("setting permissions") }
         if fsync(fd) != 0 { return fail("flushing to disk") }
         closed = true
         if close(fd) != 0 { return fail("closing") }

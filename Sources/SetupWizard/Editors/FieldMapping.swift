@@ -41,7 +41,7 @@ enum MappingValue: Sendable, Hashable {
     /// What a person typed, read the way they meant it: `$…` is a path, text with `{{` a
     /// template, anything else a literal string. Paths and templates are checked.
     static func interpret(_ input: String) throws(MappingInputError) -> MappingValue {
-        let text = input.withoutSurroundingWhitespace
+        let text = input.trimmingWhitespace()
         if text.hasPrefix("$") {
             guard EventPaths.segments(of: text) != nil else { throw .malformedPath(text) }
             return .path(text)
@@ -63,7 +63,7 @@ enum MappingValue: Sendable, Hashable {
             guard let close = rest[open.upperBound...].range(of: "}}") else {
                 throw .malformedTemplate(text, "\"{{\" at character \(text.distance(from: text.startIndex, to: open.lowerBound) + 1) is never closed with \"}}\"")
             }
-            if rest[open.upperBound..<close.lowerBound].withoutSurroundingWhitespace.isEmpty {
+            if String(rest[open.upperBound..<close.lowerBound]).trimmingWhitespace().isEmpty {
                 throw .malformedTemplate(text, "\"{{}}\" names no event field; write e.g. {{traits.name}}")
             }
             rest = rest[close.upperBound...]

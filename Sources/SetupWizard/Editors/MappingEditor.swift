@@ -24,9 +24,12 @@ struct MappingEditor: Sendable, Hashable {
         var mapping: FieldMapping
     }
 
-    /// Shown under the toggle; says what it does in one line.
-    static let convertTimestampsHelp =
-        "Convert Timestamps: ISO-8601 dates in Created At and Person Attributes are sent as Unix seconds."
+    /// Shown under the toggle; says what it does in one line, naming this action's date fields.
+    static func convertTimestampsHelp(_ action: ActionKind) -> String {
+        let fields = action.definition.fields.filter { $0.type != .string }.map(\.label)
+        guard !fields.isEmpty else { return "Convert Timestamps: \(action.displayName) has no date fields; it changes nothing." }
+        return "Convert Timestamps: ISO-8601 dates in \(fields.joined(separator: " and ")) are sent as Unix seconds."
+    }
 
     let action: ActionKind
     private(set) var rows: [Row]
@@ -66,17 +69,45 @@ struct MappingEditor: Sendable, Hashable {
     /// Drops mapping keys the action does not define (the pipeline refuses them).
     mutating func removeUnknownFields() { otherMembers = [] }
 
-    /// Labels of required fields with no mapping: a subscription cannot be saved while any remain.
-    var unmappedRequiredFields: [ActionField] { rows.filter { $0.field.required && !$0.mapping.isMapped }.map(\.field) }
+    /// Required fields with no mapping, by the core's rule (Upload Event's Identity is excused
+    /// while Object ID is mapped): a subscription cannot be saved while any remain.
+    var unmappedRequiredFields: [ActionField] {
+        let current = mapping
+        return rows.filter { $0.field.isRequired(in: current) && !$0.mapping.isMapped }.map(\.field)
+    }
+
+    /// How a missing field is named in the save refusal: "Identity or Object ID" when either will do.
+    var unmappedRequiredLabels: [String] {
+        let definition = action.definition
+        return unmappedRequiredFields.map { field in
+            field.unlessMapped.flatMap(definition.field).map { "\(field.label) or \($0.label)" } ?? field.label
+        }
+    }
+
+    /// The core's words for each missing field ("Identity is required unless Object ID is mapped; …").
+    var unmappedRequiredMessages: [String] {
+        let definition = action.definition
+        return unmappedRequiredFields.map { $0.unmappedMessage(in: definition) + "." }
+    }
 
     /// `subscription` with this editor's mapping and toggle, or why it cannot be saved.
     func applied(to subscription: Subscription) throws(MappingSaveError) -> Subscription {
-        let missing = unmappedRequiredFields
-        guard missing.isEmpty else { throw .requiredFieldsUnmapped(missing.map(\.label)) }
+        guard unmappedRequiredFields.isEmpty else { throw .requiredFieldsUnmapped(unmappedRequiredLabels) }
         var updated = subscription
         updated.mapping = mapping
         updated.convertTimestamps = convertTimestamps
         return updated
+    }
+
+    /// What `s` cycles through for `fieldKey`: the action's own suggestions first (the core's
+    /// catalog: `$.event`, the literal `Charged`, …), then the sample's paths, without repeats.
+    func mappingSuggestions(for fieldKey: String) -> [MappingValue] {
+        guard let field = row(fieldKey)?.field else { return [] }
+        var result = field.suggestions.map(MappingValue.init(json:))
+        for suggestion in suggestions(for: fieldKey) where !result.contains(.path(suggestion.path)) {
+            result.append(.path(suggestion.path))
+        }
+        return result
     }
 
     /// Paths from the sample event for `fieldKey`, the likeliest first: objects for object
@@ -99,16 +130,20 @@ struct MappingEditor: Sendable, Hashable {
                     if last == "userid" { return 4 }
                     if ["anonymousid", "email", "id", "user_id"].contains(last) { return 3 }
                 }
+                if field.key == "objectId" && last == "anonymousid" { return 4 }
+                if field.key == "evtName" && ["event", "name"].contains(last) { return 4 }
                 switch suggestion.value { case .object, .array: return 0; default: return 1 }
             }
         }
         return rank(all, by: score)
     }
 
-    /// Paths for one Person Attributes key: for a reserved key, paths whose last part is one of
-    /// the usual trait names (`Email` -> `$.traits.email`) first; scalar values only.
+    /// Paths for one key of the object field (Person Attributes, Event Data): for a reserved
+    /// key, paths whose last part is one of its usual names (`Email` -> `$.traits.email`,
+    /// `Amount` -> `$.properties.revenue`) first; scalar values only.
     func attributeSuggestions(for attributeKey: String) -> [PathSuggestion] {
-        let names = ProfileKey.named(attributeKey)?.traitNames ?? [attributeKey.lowercased()]
+        let known = objectField?.knownKeys.first { $0.key == attributeKey }?.sourceNames
+        let names = known ?? ProfileKey.named(attributeKey)?.traitNames ?? [attributeKey.lowercased()]
         let scalars = EventPaths.enumerate(sample).filter {
             switch $0.value { case .object, .array: return false; default: return true }
         }
@@ -122,6 +157,22 @@ struct MappingEditor: Sendable, Hashable {
     var unusedProfileKeys: [ProfileKey] {
         let used = Set(attributes?.map(\.key) ?? [])
         return ProfileKey.reserved.filter { !used.contains($0.key) }
+    }
+
+    /// The action's object field (Person Attributes, Event Data), if it has one.
+    var objectField: ActionField? { rows.first { $0.field.type == .object }?.field }
+
+    /// The key the attribute edits below default to: the action's object field.
+    private var objectFieldKey: String { objectField?.key ?? "profileData" }
+
+    /// The keys `a` offers next, in order: the object field's keys with a meaning to CleverTap
+    /// (the core's `knownKeys`: Amount, Charged ID, Items on Event Data) or, for Person
+    /// Attributes, the reserved profile keys; those already used are left out.
+    var unusedKnownKeys: [String] {
+        guard let field = objectField else { return [] }
+        let used = Set(attributes?.map(\.key) ?? [])
+        let keys = field.knownKeys.isEmpty ? ProfileKey.reserved.map(\.key) : field.knownKeys.map(\.key)
+        return keys.filter { !used.contains($0) }
     }
 
     /// The key-by-key Person Attributes, if the object field is built that way.
@@ -159,7 +210,7 @@ struct MappingEditor: Sendable, Hashable {
     /// Maps a field to what the user typed: a path, a template or a literal (see `MappingValue.interpret`).
     /// An empty input unmaps the field.
     mutating func setInput(_ input: String, for fieldKey: String) throws(MappingInputError) {
-        if input.withoutSurroundingWhitespace.isEmpty {
+        if input.trimmingWhitespace().isEmpty {
             try setMapping(.unmapped, for: fieldKey)
         } else {
             try setMapping(.value(try MappingValue.interpret(input)), for: fieldKey)
@@ -202,8 +253,9 @@ struct MappingEditor: Sendable, Hashable {
     }
 
     /// Adds one Person Attributes key; switches the field to key-by-key when needed.
-    mutating func addAttribute(_ key: String, value: MappingValue, to fieldKey: String = "profileData") throws(MappingInputError) {
-        let cleanKey = key.withoutSurroundingWhitespace
+    mutating func addAttribute(_ key: String, value: MappingValue, to fieldKey: String? = nil) throws(MappingInputError) {
+        let fieldKey = fieldKey ?? objectFieldKey
+        let cleanKey = key.trimmingWhitespace()
         guard !cleanKey.isEmpty else { throw .emptyAttributeKey }
         let index = try rowIndex(fieldKey)
         guard rows[index].field.type == .object else { throw .notAnObjectField(rows[index].field.label) }
@@ -215,7 +267,8 @@ struct MappingEditor: Sendable, Hashable {
     }
 
     /// Changes the value of an existing Person Attributes key.
-    mutating func setAttribute(_ key: String, value: MappingValue, in fieldKey: String = "profileData") throws(MappingInputError) {
+    mutating func setAttribute(_ key: String, value: MappingValue, in fieldKey: String? = nil) throws(MappingInputError) {
+        let fieldKey = fieldKey ?? objectFieldKey
         try editAttributes(fieldKey) { (list: inout [AttributeMapping]) throws(MappingInputError) -> Void in
             guard let position = list.firstIndex(where: { $0.key == key }) else { throw .unknownAttributeKey(key) }
             list[position].value = value
@@ -223,8 +276,9 @@ struct MappingEditor: Sendable, Hashable {
     }
 
     /// Renames a Person Attributes key, keeping its value and position.
-    mutating func renameAttribute(_ key: String, to newKey: String, in fieldKey: String = "profileData") throws(MappingInputError) {
-        let cleanKey = newKey.withoutSurroundingWhitespace
+    mutating func renameAttribute(_ key: String, to newKey: String, in fieldKey: String? = nil) throws(MappingInputError) {
+        let fieldKey = fieldKey ?? objectFieldKey
+        let cleanKey = newKey.trimmingWhitespace()
         guard !cleanKey.isEmpty else { throw .emptyAttributeKey }
         try editAttributes(fieldKey) { (list: inout [AttributeMapping]) throws(MappingInputError) -> Void in
             guard let position = list.firstIndex(where: { $0.key == key }) else { throw .unknownAttributeKey(key) }
@@ -233,7 +287,8 @@ struct MappingEditor: Sendable, Hashable {
         }
     }
 
-    mutating func removeAttribute(_ key: String, from fieldKey: String = "profileData") throws(MappingInputError) {
+    mutating func removeAttribute(_ key: String, from fieldKey: String? = nil) throws(MappingInputError) {
+        let fieldKey = fieldKey ?? objectFieldKey
         try editAttributes(fieldKey) { (list: inout [AttributeMapping]) throws(MappingInputError) -> Void in
             guard let position = list.firstIndex(where: { $0.key == key }) else { throw .unknownAttributeKey(key) }
             list.remove(at: position)
@@ -256,13 +311,16 @@ struct MappingEditor: Sendable, Hashable {
 
     /// The fields (label, type, required marker, current mapping; attributes indented), the
     /// Convert Timestamps toggle with its explanation, and the required-field guard.
-    func render(into screen: inout Screen, frame: PaneFrame) {
+    /// `focused`: this pane has the keys (see `PaneFocus`).
+    func render(into screen: inout Screen, frame: PaneFrame, focused: Bool = true) {
         var out = PaneWriter(frame: frame)
-        out.line("Field mapping: \(action.displayName)", style: Style(.title, bold: true), in: &screen)
+        out.line(PaneFocus.title("Field mapping: \(action.displayName)", focused: focused), style: PaneFocus.titleStyle(focused: focused), in: &screen)
         for (index, row) in rows.enumerated() {
+            let selected = index == focusedRow
             let marker = row.field.required ? "*" : " "
-            let head = "\(marker) " + row.field.label.padded(to: 19) + "(\(row.field.type.rawValue))".padded(to: 11)
-            let style: Style = index == focusedRow ? Style(.focused, reverse: true)
+            let head = PaneFocus.marker(selected: selected, focused: focused) + "\(marker) " + row.field.label.padded(to: 18)
+                + "(\(row.field.type.rawValue))".padded(to: 11)
+            let style: Style = selected ? PaneFocus.rowStyle(selected: true, focused: focused)
                 : (row.field.required && !row.mapping.isMapped ? Style(.error) : .normal)
             let summary: String
             if case .keyByKey(let list) = row.mapping { summary = "key by key (\(list.count) key\(list.count == 1 ? "" : "s"))" } else { summary = row.mapping.summary }
@@ -273,10 +331,10 @@ struct MappingEditor: Sendable, Hashable {
                 }
             }
         }
-        out.wrapped("[\(convertTimestamps ? "x" : " ")] " + Self.convertTimestampsHelp, hangingIndent: 4, in: &screen)
-        let missing = unmappedRequiredFields
+        out.wrapped("[\(convertTimestamps ? "x" : " ")] " + Self.convertTimestampsHelp(action), hangingIndent: 4, in: &screen)
+        let missing = unmappedRequiredMessages
         if !missing.isEmpty {
-            out.wrapped(MappingSaveError.requiredFieldsUnmapped(missing.map(\.label)).description, style: Style(.error, bold: true), in: &screen)
+            out.wrapped(missing.joined(separator: " "), style: Style(.error, bold: true), in: &screen)
         } else {
             out.line("* required", style: Style(.subtle), in: &screen)
         }

@@ -82,3 +82,19 @@ struct PaneWriter {
     /// Leaves an empty line.
     mutating func skip(_ rows: Int = 1) { nextRow += rows }
 }
+
+/// How a pane shows whether it has the keys: one focused element at a time, unmistakable with
+/// colour and without (NO_COLOR): the focused pane's title has "▶" and its selection a "›" in
+/// reverse video; the other pane's selection is only dimmed and underlined.
+enum PaneFocus {
+    static func title(_ text: String, focused: Bool) -> String { (focused ? "▶ " : "  ") + text }
+
+    static func titleStyle(focused: Bool) -> Style { focused ? Style(.title, bold: true) : Style(.subtle, bold: true) }
+
+    static func marker(selected: Bool, focused: Bool) -> String { selected && focused ? "› " : "  " }
+
+    static func rowStyle(selected: Bool, focused: Bool) -> Style {
+        guard selected else { return .normal }
+        return focused ? Style(.selected, bold: true) : Style(.subtle, underline: true)
+    }
+}

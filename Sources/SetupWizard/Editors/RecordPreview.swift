@@ -25,6 +25,9 @@ struct RecordPreview: Sendable, Hashable {
     /// The record, or nil when none could be built for this sample.
     private(set) var record: JSONValue?
     private(set) var problems: [PreviewProblem] = []
+    /// What the core did to values on the way, in words (Event Data's nested values sent as JSON
+    /// text); not problems, so "No problems found." can stand beside them.
+    private(set) var notes: [String] = []
 
     /// False while any blocking problem remains: the wizard refuses to save.
     var canSave: Bool { !problems.contains { $0.severity == .blocking } }
@@ -45,11 +48,12 @@ struct RecordPreview: Sendable, Hashable {
 
     private init(action: ActionKind, rows: [MappingEditor.Row], unknownKeys: [String], mapping: JSONObject,
                  convertTimestamps: Bool, sample: JSONValue) {
-        let unmapped = rows.filter { $0.field.required && !$0.mapping.isMapped }.map(\.field)
-        for field in unmapped {
-            problems.append(PreviewProblem(severity: .blocking, message: "\(field.label) is required and not mapped: choose an event path such as $.userId."))
-        }
         let definition = action.definition
+        // The core's rule and words: Upload Event's Identity is excused while Object ID is mapped.
+        let unmapped = rows.filter { $0.field.isRequired(in: mapping) && !$0.mapping.isMapped }.map(\.field)
+        for field in unmapped {
+            problems.append(PreviewProblem(severity: .blocking, message: field.unmappedMessage(in: definition) + "."))
+        }
         for key in unknownKeys {
             problems.append(PreviewProblem(severity: .blocking, message: "The mapping has a field \"\(key)\" that \(action.displayName) does not take (it takes \(definition.fields.map(\.key).joined(separator: ", "))); remove it."))
         }
@@ -74,12 +78,15 @@ struct RecordPreview: Sendable, Hashable {
             built = try ActionRecordBuilder.build(action, from: mapped, options: RecordOptions(convertTimestamps: convertTimestamps))
         } catch {
             // An unmapped Identity is already reported above, as the reason saving is refused.
-            if !(error == .missingIdentity && unmapped.contains { $0.key == "identity" }) {
+            if !([.missingIdentity, .missingIdentityOrObjectID].contains(error) && unmapped.contains { $0.key == "identity" }) {
                 problems.append(PreviewProblem(severity: .warning, message: "CleverTap would get no record for this sample: \(error)."))
             }
             return
         }
         record = built.record
+        if action == .userEvent {
+            notes = Self.eventDataNotes(mapped: mapped?["evtData"], sent: built.record["evtData"])
+        }
         for warning in built.warnings {
             problems.append(PreviewProblem(severity: .warning, message: Self.sentence(warning)))
         }
@@ -90,6 +97,20 @@ struct RecordPreview: Sendable, Hashable {
                 }
             }
         }
+    }
+
+    /// Which Event Data values the core sent as JSON text, by comparing what the mapping gave
+    /// with the record it built, then the rule in the core's words.
+    static func eventDataNotes(mapped: JSONValue?, sent: JSONValue?) -> [String] {
+        guard let given = mapped?.objectValue, let record = sent?.objectValue else { return [] }
+        let stringified = given.compactMap { member -> String? in
+            let kind: String
+            switch member.value { case .object: kind = "an object"; case .array: kind = "an array"; default: return nil }
+            guard case .string? = record[member.key] else { return nil }
+            return "\"\(member.key)\" (\(kind))"
+        }
+        guard !stringified.isEmpty else { return [] }
+        return ["Sent as JSON text: " + stringified.joined(separator: ", ") + ". " + EventDataRules.nestedValuesNote(.flatten)]
     }
 
     /// The core's warnings are clauses (`ts "x" is …: left out, …`); shown as sentences.
@@ -170,11 +191,15 @@ struct RecordPreview: Sendable, Hashable {
         let title = "Preview: record sent for the sample event"
         out.line(DisplayWidth.of(title) <= frame.width ? title : "Preview (record)", style: Style(.title, bold: true), in: &screen)
         // Rows kept for the verdict below the record: the problems, or "No problems found."
-        let problemLines = problems.isEmpty ? 1
-            : problems.reduce(0) { $0 + PaneWriter.wrap("! " + $1.message, width: frame.width, continuationIndent: 2).count }
+        let problemLines = (problems.isEmpty ? 1
+            : problems.reduce(0) { $0 + PaneWriter.wrap("! " + $1.message, width: frame.width, continuationIndent: 2).count })
+            + notes.reduce(0) { $0 + PaneWriter.wrap("i " + $1, width: frame.width, continuationIndent: 2).count }
         for line in Self.previewLines(record?.prettyDescription ?? "(no record)", width: frame.width - 2)
         where out.remainingRows > problemLines {
             out.line(line, indent: 2, in: &screen)
+        }
+        for note in notes {
+            out.wrapped("i " + note, style: Style(.subtle), in: &screen)
         }
         if problems.isEmpty {
             out.line("No problems found.", style: Style(.success), in: &screen)

@@ -1,5 +1,4 @@
 import CleverTapCore
-import Foundation
 import TerminalUI
 
 /// An event the trigger editor and preview are evaluated against.
@@ -23,6 +22,9 @@ struct SampleEvent: Sendable, Hashable {
             SampleEvent(name: "Identify", event: identify),
             SampleEvent(name: "Identify (context.traits only)", event: .object(contextOnly)),
             SampleEvent(name: "Delete User (track)", event: SampleEvents.deleteUser(now: now)),
+            // Upload Event's: a plain track ("Send test track" sends it) and a purchase for Charged.
+            SampleEvent(name: "Product Viewed (track)", event: SampleEvents.productViewed(now: now)),
+            SampleEvent(name: "Order Completed (track)", event: SampleEvents.orderCompleted(now: now)),
         ]
     }
 }
@@ -99,70 +101,5 @@ struct SampleEventPicker: Sendable, Hashable {
         var out = PaneWriter(frame: frame)
         out.line("Sample event \(selectedIndex + 1)/\(samples.count): \(current.name)", style: Style(.accent), in: &screen)
         if let editError { out.wrapped(editError.description, style: Style(.error), in: &screen) }
-    }
-}
-
-/// Why editing in `$EDITOR` did not produce text.
-enum ExternalEditorError: Error, Sendable, Equatable, CustomStringConvertible {
-    case cannotWriteTemporaryFile(String)
-    case cannotStart(command: String, reason: String)
-    case failed(command: String, status: Int32)
-    case cannotReadBack(String)
-
-    var description: String {
-        switch self {
-        case .cannotWriteTemporaryFile(let reason): return "Could not write the sample to a temporary file: \(reason)."
-        case .cannotStart(let command, let reason): return "Could not start the editor \"\(command)\": \(reason). Set VISUAL or EDITOR to an editor on your PATH."
-        case .failed(let command, let status): return "The editor \"\(command)\" exited with status \(status); the sample was not changed."
-        case .cannotReadBack(let reason): return "Could not read the edited sample back: \(reason)."
-        }
-    }
-}
-
-/// Runs the user's editor on a text, Unix style: `$VISUAL`, else `$EDITOR`, else `vi`, run through
-/// `/bin/sh` so commands with arguments (`code --wait`) work. The text sits in a private (0700)
-/// temporary directory that is removed afterwards. The caller suspends and restores the terminal
-/// around `edit`; the editor inherits the terminal.
-struct ExternalEditor: Sendable {
-    var command: String
-
-    init(environment: [String: String]) {
-        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0?.withoutSurroundingWhitespace }.first { !$0.isEmpty }
-        command = chosen ?? "vi"
-    }
-
-    /// Writes `text` to `<name>`, runs the editor on it and returns the file's new contents.
-    func edit(_ text: String, fileName: String = "sample-event.json") throws(ExternalEditorError) -> String {
-        let files = FileManager.default
-        let directory = files.temporaryDirectory.appendingPathComponent("clevertap-actions-\(UUID().uuidString)")
-        let file = directory.appendingPathComponent(fileName)
-        do {
-            try files.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            try Data(text.utf8).write(to: file)
-        } catch {
-            throw .cannotWriteTemporaryFile(error.localizedDescription)
-        }
-        defer { try? files.removeItem(at: directory) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // "$1" keeps a path with spaces in one argument; the command itself is shell text by convention.
-        process.arguments = ["-c", command + " \"$1\"", "sh", file.path]
-        do {
-            try process.run()
-        } catch {
-            throw .cannotStart(command: command, reason: error.localizedDescription)
-        }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            // 127 is the shell's "command not found".
-            if process.terminationStatus == 127 { throw .cannotStart(command: command, reason: "command not found") }
-            throw .failed(command: command, status: process.terminationStatus)
-        }
-        do {
-            return String(decoding: try Data(contentsOf: file), as: UTF8.self)
-        } catch {
-            throw .cannotReadBack(error.localizedDescription)
-        }
     }
 }

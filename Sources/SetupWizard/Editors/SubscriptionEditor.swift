@@ -114,16 +114,19 @@ struct SubscriptionEditor: Sendable, Hashable {
     // MARK: View
 
     /// Sample line across the top; trigger above mapping on the left; the preview on the right.
-    func render(into screen: inout Screen, frame: PaneFrame) {
+    /// `rawInput`: the raw trigger field as typed (with its cursor), when the trigger is raw text.
+    func render(into screen: inout Screen, frame: PaneFrame, rawInput: TextInput? = nil) {
         samples.render(into: &screen, frame: PaneFrame(column: frame.column, row: frame.row, width: frame.width, height: 2))
         let top = frame.row + 2
         let height = max(0, frame.height - 2)
-        // Wide enough for a mapping row's label, type and a key-by-key summary at 80 columns.
-        let leftWidth = frame.width * 7 / 10
+        // Wide enough for a mapping row's label, type and a key-by-key summary at 80 columns; past
+        // that, the room goes to the preview, whose values are what the user checks.
+        let leftWidth = min(frame.width * 7 / 10, 54)
         let triggerHeight = min(height / 2, trigger.mode == .builder ? trigger.builder.conditions.count + 4 : 5)
-        trigger.render(into: &screen, frame: PaneFrame(column: frame.column, row: top, width: leftWidth - 1, height: triggerHeight))
+        trigger.render(into: &screen, frame: PaneFrame(column: frame.column, row: top, width: leftWidth - 1, height: triggerHeight),
+                       focused: focus == .trigger, rawInput: rawInput)
         mapping.render(into: &screen, frame: PaneFrame(column: frame.column, row: top + triggerHeight + 1, width: leftWidth - 1,
-                                                       height: height - triggerHeight - 1))
+                                                       height: height - triggerHeight - 1), focused: focus == .mapping)
         preview.render(into: &screen, frame: PaneFrame(column: frame.column + leftWidth + 1, row: top,
                                                        width: frame.width - leftWidth - 1, height: height))
     }

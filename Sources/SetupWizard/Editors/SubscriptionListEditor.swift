@@ -59,12 +59,12 @@ struct SubscriptionListEditor: Sendable, Hashable {
     // MARK: Changes
 
     /// Adds a subscription for `action` named `name`, with the action catalog's defaults:
-    /// the matching Quick Setup preset's trigger, the action's default mapping, enabled, and
-    /// Convert Timestamps on. Selects it and returns its id.
+    /// the matching preset's trigger (Upload Event: Track Event's), the action's default mapping,
+    /// enabled, and Convert Timestamps on. Selects it and returns its id.
     @discardableResult
     mutating func add(action: ActionKind, name: String) throws(SubscriptionListError) -> String {
         let cleanName = try validatedName(name, excluding: nil)
-        let trigger = Preset.quickSetup.first { $0.action == action }?.trigger ?? ""
+        let trigger = Preset.quickSetup(events: true).first { $0.action == action }?.trigger ?? ""
         let subscription = Subscription(id: uniqueID(for: cleanName), name: cleanName, action: action,
                                         trigger: trigger, mapping: action.definition.defaultMapping,
                                         enabled: true, convertTimestamps: true)
@@ -121,11 +121,11 @@ struct SubscriptionListEditor: Sendable, Hashable {
 
     /// The trimmed name, or why it cannot be used.
     func validatedName(_ name: String, excluding id: String?) throws(SubscriptionListError) -> String {
-        let trimmed = name.withoutSurroundingWhitespace
+        let trimmed = name.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .emptyName }
         guard trimmed.count <= Self.maximumNameLength else { throw .nameTooLong(limit: Self.maximumNameLength) }
         let folded = trimmed.lowercased()
-        if subscriptions.contains(where: { $0.id != id && $0.name.withoutSurroundingWhitespace.lowercased() == folded }) {
+        if subscriptions.contains(where: { $0.id != id && $0.name.trimmingWhitespace().lowercased() == folded }) {
             throw .duplicateName(trimmed)
         }
         return trimmed
@@ -165,7 +165,8 @@ struct SubscriptionListEditor: Sendable, Hashable {
         out.line("    " + "Name".padded(to: nameWidth) + "Action".padded(to: actionWidth) + "Trigger",
                  style: Style(.subtle, bold: true), in: &screen)
         if subscriptions.isEmpty {
-            out.line("No subscriptions yet. Add one: User Upload or Delete User.", style: Style(.subtle), in: &screen)
+            out.line("No subscriptions yet. Add one: " + Wizard.addSubscriptionKeys.map(\.action.displayName).joined(separator: ", ") + ".",
+                     style: Style(.subtle), in: &screen)
         }
         for (index, subscription) in subscriptions.enumerated() {
             let mark = subscription.enabled ? "[x] " : "[ ] "
@@ -179,16 +180,6 @@ struct SubscriptionListEditor: Sendable, Hashable {
             out.wrapped("Delete \"\(pending.name)\"? Its trigger and mapping are removed. (y = delete, n = keep)",
                         style: Style(.warning, bold: true), in: &screen)
         }
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing whitespace and newlines.
-    var withoutSurroundingWhitespace: String {
-        var scalars = self[...]
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }
 

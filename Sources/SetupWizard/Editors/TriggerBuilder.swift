@@ -261,7 +261,7 @@ struct TriggerBuilder: Sendable, Hashable {
     /// Reads `text` into builder conditions, or says why the builder cannot show it. Parsing is
     /// the core's `Trigger.parse`, so the builder never accepts what the pipeline would refuse.
     static func parse(_ text: String) -> Result<TriggerBuilder, TriggerBuilderRejection> {
-        if text.withoutSurroundingWhitespace.isEmpty { return .success(TriggerBuilder()) }
+        if text.trimmingWhitespace().isEmpty { return .success(TriggerBuilder()) }
         let trigger: Trigger
         do {
             trigger = try Trigger.parse(text)

@@ -24,7 +24,7 @@ enum TriggerStatus: Sendable, Hashable {
 /// Judges trigger text with the core's trigger engine, the same one the pipeline runs.
 enum TriggerCheck {
     static func check(_ text: String, sample: JSONValue) -> TriggerStatus {
-        if text.withoutSurroundingWhitespace.isEmpty { return .empty }
+        if text.trimmingWhitespace().isEmpty { return .empty }
         do {
             let trigger = try Trigger.parse(text)
             return .valid(sampleMatches: trigger.matches(sample), warnings: trigger.warnings.map(\.message))

@@ -113,26 +113,45 @@ struct TriggerEditor: Sendable, Hashable {
     // MARK: View
 
     /// Builder rows or the raw text with a caret under an error, then the status line and any notice.
-    func render(into screen: inout Screen, frame: PaneFrame) {
+    /// `focused`: this pane has the keys; only then is its selection drawn as the focus
+    /// (the other pane's selection is dimmed, so one element at a time looks focused).
+    func render(into screen: inout Screen, frame: PaneFrame, focused: Bool = true, rawInput: TextInput? = nil) {
         var out = PaneWriter(frame: frame)
         let status = status
         switch mode {
         case .builder:
-            out.line("Trigger (builder): \(builder.join == .all ? "ALL" : "ANY") of these conditions", style: Style(.title, bold: true), in: &screen)
+            out.line(PaneFocus.title("Trigger (builder): \(builder.join == .all ? "ALL" : "ANY") of these conditions", focused: focused),
+                     style: PaneFocus.titleStyle(focused: focused), in: &screen)
             if builder.conditions.isEmpty { out.line("(no conditions yet)", style: Style(.subtle), indent: 2, in: &screen) }
             for (index, condition) in builder.conditions.enumerated() {
-                let row = "\(condition.subject.label) \(condition.op.label) \(condition.value.text)"
-                let style = condition.problem != nil ? Style(.error) : (index == focusedCondition ? Style(.focused, reverse: true) : .normal)
-                out.line(row, style: style, indent: 2, in: &screen)
+                let selected = index == focusedCondition
+                let row = PaneFocus.marker(selected: selected, focused: focused)
+                    + "\(condition.subject.label) \(condition.op.label) \(condition.value.text)"
+                let style = condition.problem != nil && !(selected && focused) ? Style(.error)
+                    : PaneFocus.rowStyle(selected: selected, focused: focused)
+                out.line(row, style: style, in: &screen)
                 if let problem = condition.problem { out.wrapped(problem, style: Style(.error), indent: 4, in: &screen) }
             }
             out.line("= " + builder.text, style: Style(.subtle), in: &screen)
         case .raw:
-            out.line("Trigger (raw text)", style: Style(.title, bold: true), in: &screen)
-            out.line(rawText, indent: 2, in: &screen)
+            out.line(PaneFocus.title("Trigger (raw text)", focused: focused), style: PaneFocus.titleStyle(focused: focused), in: &screen)
+            // A one-line field that scrolls with the cursor, inside this pane only.
+            let input = rawInput ?? TextInput(rawText)
+            let fieldWidth = max(1, frame.width - 2)
+            let window = input.visibleWindow(width: fieldWidth - 1)
+            if let row = out.line(window.text, style: Style(focused ? .focused : .normal), indent: 2, in: &screen) {
+                if focused { screen.cursor = (frame.column + 2 + window.cursorColumn, row) }
+            }
             if case .invalid(_, let position) = status {
-                let caretColumn = DisplayWidth.of(String(rawText.prefix(position)))
-                out.line(String(repeating: " ", count: caretColumn) + "^", style: Style(.error, bold: true), indent: 2, in: &screen)
+                // The ^ sits under the offending character of the text as scrolled.
+                let characters = Array(input.text)
+                let column = position >= window.start
+                    ? DisplayWidth.of(String(characters[window.start..<min(characters.count, position)])) : -1
+                if column >= 0 && column < fieldWidth {
+                    out.line(String(repeating: " ", count: column) + "^", style: Style(.error, bold: true), indent: 2, in: &screen)
+                } else {
+                    out.line("^ is off screen: the error is at character \(position + 1)", style: Style(.error, bold: true), indent: 2, in: &screen)
+                }
             }
         }
         let statusStyle: Style

@@ -1,5 +1,5 @@
 import CleverTapCore
-import Foundation
+import TerminalUI
 
 /// Where plain mode reads its answers: one line at a time, nil at end of input.
 public protocol PlainLineReader {
@@ -10,26 +10,13 @@ public protocol PlainLineReader {
     var isTerminal: Bool { get }
 }
 
-/// Lines from standard input: a terminal (echo off for secrets) or a pipe.
+/// Lines from standard input: a terminal (echo off for secrets, by TerminalUI) or a pipe.
 public struct StandardInputLines: PlainLineReader {
     public init() {}
 
-    public var isTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+    public var isTerminal: Bool { StandardInput.isTerminal }
 
-    public mutating func readLine(secret: Bool) -> String? {
-        guard secret, isTerminal else { return Swift.readLine(strippingNewline: true) }
-        var saved = termios()
-        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return Swift.readLine(strippingNewline: true) }
-        var silent = saved
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
-        defer {
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-            // The Enter the user typed was not echoed either.
-            FileHandle.standardOutput.write(Data("\n".utf8))
-        }
-        return Swift.readLine(strippingNewline: true)
-    }
+    public mutating func readLine(secret: Bool) -> String? { StandardInput.readLine(secret: secret) }
 }
 
 /// How a plain-mode run ended.
@@ -99,11 +86,11 @@ public enum PlainRunner {
     /// Input ended: finished after a save, or on the menu or a test result with nothing unsaved
     /// (a script that sent a test and stopped); anywhere else the setup was cut short.
     static func endOfInput(_ state: WizardState) -> PlainRunResult {
-        if state.phase == .saved, let path = state.savedPath {
-            return PlainRunResult(outcome: .saved(path: path, command: state.savedCommand ?? ""), endedByEndOfInput: false)
+        if state.phase == .saved && state.savedThisRun {
+            return PlainRunResult(outcome: Wizard.quitOutcome(state, discarding: false), endedByEndOfInput: false)
         }
-        let finished = (state.phase == .menu || state.phase == .testSend) && state.overlay == nil && !state.hasUnsavedChanges
-        return PlainRunResult(outcome: .quitWithoutSaving, endedByEndOfInput: !finished)
+        let finished = [.menu, .testSend, .delivery].contains(state.phase) && state.overlay == nil && !state.hasUnsavedChanges
+        return PlainRunResult(outcome: Wizard.quitOutcome(state, discarding: state.hasUnsavedChanges), endedByEndOfInput: !finished)
     }
 
     /// Feeds `messages` to `update`, running each effect to completion and feeding its answer back
@@ -114,6 +101,8 @@ public enum PlainRunner {
         while let message = queue.popFirst() {
             for effect in Wizard.update(&state, message) {
                 if case .exit(let outcome) = effect { return outcome }
+                // One reading per prompt: the delivery screen's 2 s refresh would never let the next answer in.
+                if case .readDelivery(_, let delay) = effect, delay > 0 { continue }
                 // What is happening, in words, while the effect runs (the full-screen wizard's spinner).
                 // Not an exhaustive switch: effects added later still run, just without a line.
                 if case .verifyCredentials = effect { output("Checking credentials...\n") }

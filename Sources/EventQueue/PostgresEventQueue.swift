@@ -1,0 +1,272 @@
+import CleverTapCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The shared queue: PostgreSQL, for several `serve` processes on one queue.
+///
+/// Claims take `FOR UPDATE SKIP LOCKED` rows under a lease, so each record goes to one process;
+/// a crashed process's leases expire and others take its records. Per-user order holds across
+/// processes because a record stays `pending` (and so blocks the later ones of its identity) until
+/// it is resolved, whoever holds it.
+public final class PostgresEventQueue: EventQueue {
+    public let location: String
+    public let dedupeWindow: Duration
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`) and creates the tables when missing.
+    public init(url: String, dedupeWindow: Duration = .seconds(24 * 3600)) async throws(QueueError) {
+        location = QueueURL.redacted(url)
+        self.dedupeWindow = dedupeWindow
+        guard let parts = URLComponents(string: url), let host = parts.host, let user = parts.user,
+              let database = parts.path.split(separator: "/").first.map(String.init) else {
+            throw .invalidURL(QueueURL.redacted(url), reason: "expected postgres://USER@HOST:PORT/DB")
+        }
+        logger = Logger(label: "clevertap.queue.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        let configuration = PostgresClient.Configuration(host: host, port: parts.port ?? 5432, username: user,
+                                                         password: parts.password, database: database, tls: .disable)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+        do {
+            try await client.withConnection { connection in
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS records(
+                        id BIGSERIAL PRIMARY KEY, destination_id TEXT NOT NULL, source_id TEXT NOT NULL,
+                        identity TEXT NOT NULL, message_id TEXT NOT NULL, payload BYTEA NOT NULL, state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0, enqueued_at BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL,
+                        lease_until BIGINT, lease_token TEXT, last_error TEXT, updated_at BIGINT NOT NULL)
+                    """, logger: self.logger)
+                try await connection.query("CREATE INDEX IF NOT EXISTS records_pending_identity ON records(destination_id, identity, id) WHERE state = 'pending'", logger: self.logger)
+                try await connection.query("CREATE INDEX IF NOT EXISTS records_pending ON records(destination_id, id) WHERE state = 'pending'", logger: self.logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS message_ids(source_id TEXT NOT NULL, message_id TEXT NOT NULL, seen_at BIGINT NOT NULL,
+                        PRIMARY KEY(source_id, message_id))
+                    """, logger: self.logger)
+                try await connection.query("CREATE INDEX IF NOT EXISTS message_ids_seen ON message_ids(seen_at)", logger: self.logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS rejected(id BIGSERIAL PRIMARY KEY, source_id TEXT NOT NULL, reason TEXT NOT NULL,
+                        payload BYTEA NOT NULL, received_at BIGINT NOT NULL)
+                    """, logger: self.logger)
+                try await connection.query("CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value BIGINT NOT NULL)", logger: self.logger)
+            }
+        } catch {
+            runner.cancel()
+            throw .cannotOpen(location: location, detail: Self.describe(error))
+        }
+    }
+
+    public func enqueue(_ request: EnqueueRequest, now: Date) async throws(QueueError) -> EnqueueResult {
+        let nowMS = SQLiteEventQueue.milliseconds(now)
+        let cutoff = nowMS - SQLiteEventQueue.milliseconds(dedupeWindow)
+        return try await transaction { connection, logger in
+            var result = EnqueueResult()
+            for event in request.events {
+                // A row comes back when the id is new, or was last seen before the window.
+                let fresh = try await connection.query("""
+                    INSERT INTO message_ids(source_id, message_id, seen_at) VALUES (\(request.sourceID), \(event.messageID), \(nowMS))
+                    ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE message_ids.seen_at < \(cutoff)
+                    RETURNING 1
+                    """, logger: logger).collect()
+                if fresh.isEmpty {
+                    result.duplicates += 1
+                    continue
+                }
+                let payload = ByteBuffer(bytes: event.payload)
+                for destination in request.destinationIDs {
+                    try await connection.query("""
+                        INSERT INTO records(destination_id, source_id, identity, message_id, payload, state, enqueued_at, next_attempt_at, updated_at)
+                        VALUES (\(destination), \(request.sourceID), \(event.identity), \(event.messageID), \(payload), 'pending', \(nowMS), \(nowMS), \(nowMS))
+                        """, logger: logger)
+                }
+                result.accepted += 1
+            }
+            for rejected in request.rejected {
+                try await connection.query("""
+                    INSERT INTO rejected(source_id, reason, payload, received_at)
+                    VALUES (\(request.sourceID), \(rejected.reason), \(ByteBuffer(bytes: rejected.payload)), \(nowMS))
+                    """, logger: logger)
+                result.rejected += 1
+            }
+            if result.duplicates > 0 { try await Self.add(result.duplicates, to: "duplicates", connection, logger) }
+            if Int.random(in: 0..<100) == 0 {
+                try await connection.query("DELETE FROM message_ids WHERE seen_at < \(cutoff)", logger: logger)
+            }
+            return result
+        }
+    }
+
+    public func claim(destinationID: String, limit: Int, lease: Duration, now: Date) async throws(QueueError) -> [ClaimedRecord] {
+        let nowMS = SQLiteEventQueue.milliseconds(now)
+        let until = nowMS + SQLiteEventQueue.milliseconds(lease)
+        let token = UUID().uuidString
+        return try await transaction { connection, logger in
+            let rows = try await connection.query("""
+                WITH candidates AS (
+                    SELECT id FROM records r
+                    WHERE r.state = 'pending' AND r.destination_id = \(destinationID) AND r.next_attempt_at <= \(nowMS)
+                      AND (r.lease_until IS NULL OR r.lease_until <= \(nowMS))
+                      AND NOT EXISTS (SELECT 1 FROM records e WHERE e.state = 'pending' AND e.destination_id = r.destination_id
+                                      AND e.identity = r.identity AND e.id < r.id)
+                    ORDER BY r.id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                UPDATE records SET lease_until = \(until), lease_token = \(token), updated_at = \(nowMS)
+                FROM candidates WHERE records.id = candidates.id
+                RETURNING records.id, records.source_id, records.identity, records.message_id, records.payload, records.attempts, records.enqueued_at
+                """, logger: logger)
+            var claimed: [ClaimedRecord] = []
+            for try await (id, source, identity, message, payload, attempts, enqueued) in rows.decode((Int64, String, String, String, ByteBuffer, Int32, Int64).self) {
+                claimed.append(ClaimedRecord(id: id, destinationID: destinationID, sourceID: source, identity: identity, messageID: message,
+                                             payload: Array(payload.readableBytesView), attempts: Int(attempts),
+                                             enqueuedAt: SQLiteEventQueue.date(enqueued), leaseToken: token))
+            }
+            return claimed.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func resolve(_ resolutions: [RecordResolution], now: Date) async throws(QueueError) {
+        if resolutions.isEmpty { return }
+        let nowMS = SQLiteEventQueue.milliseconds(now)
+        try await transaction { connection, logger in
+            var delivered: [String: Int] = [:]
+            // Delivered records (nearly all of them) leave in one statement per claim, not one each.
+            var deliveredByToken: [String: [Int64]] = [:]
+            for item in resolutions where item.resolution == .delivered {
+                deliveredByToken[item.record.leaseToken, default: []].append(item.record.id)
+            }
+            for (token, ids) in deliveredByToken {
+                let gone = try await connection.query(
+                    "DELETE FROM records WHERE id = ANY(\(ids)) AND lease_token = \(token) AND state = 'pending' RETURNING destination_id",
+                    logger: logger)
+                for try await destination in gone.decode(String.self) { delivered[destination, default: 0] += 1 }
+            }
+            for item in resolutions {
+                let record = item.record
+                switch item.resolution {
+                case .delivered:
+                    break
+                case .retry(let at, let reason):
+                    try await connection.query("""
+                        UPDATE records SET attempts = attempts + 1, next_attempt_at = \(SQLiteEventQueue.milliseconds(at)), lease_until = NULL,
+                            lease_token = NULL, last_error = \(reason), updated_at = \(nowMS)
+                        WHERE id = \(record.id) AND lease_token = \(record.leaseToken) AND state = 'pending'
+                        """, logger: logger)
+                case .dead(let reason):
+                    try await connection.query("""
+                        UPDATE records SET state = 'dead', attempts = attempts + 1, lease_until = NULL, lease_token = NULL,
+                            last_error = \(reason), updated_at = \(nowMS)
+                        WHERE id = \(record.id) AND lease_token = \(record.leaseToken) AND state = 'pending'
+                        """, logger: logger)
+                case .release:
+                    try await connection.query("""
+                        UPDATE records SET lease_until = NULL, lease_token = NULL, updated_at = \(nowMS)
+                        WHERE id = \(record.id) AND lease_token = \(record.leaseToken) AND state = 'pending'
+                        """, logger: logger)
+                }
+            }
+            for (destination, count) in delivered { try await Self.add(count, to: "delivered:" + destination, connection, logger) }
+        }
+    }
+
+    public func status(now: Date) async throws(QueueError) -> QueueStatus {
+        let nowMS = SQLiteEventQueue.milliseconds(now)
+        return try await transaction { connection, logger in
+            var byDestination: [String: DestinationCounts] = [:]
+            let rows = try await connection.query("""
+                SELECT destination_id,
+                       CASE WHEN state = 'dead' THEN 'dead'
+                            WHEN lease_until IS NOT NULL AND lease_until > \(nowMS) THEN 'in-flight'
+                            WHEN attempts > 0 THEN 'retrying' ELSE 'waiting' END AS s,
+                       COUNT(*)::BIGINT, MIN(CASE WHEN state = 'pending' THEN enqueued_at END)
+                FROM records GROUP BY 1, 2
+                """, logger: logger)
+            for try await (destination, stateName, count, oldest) in rows.decode((String, String, Int64, Int64?).self) {
+                var counts = byDestination[destination] ?? DestinationCounts(destinationID: destination)
+                counts.counts[RecordState(rawValue: stateName) ?? .waiting, default: 0] += Int(count)
+                if let oldest {
+                    let date = SQLiteEventQueue.date(oldest)
+                    counts.oldestPending = min(counts.oldestPending ?? date, date)
+                }
+                byDestination[destination] = counts
+            }
+            var duplicates = 0
+            for try await (name, value) in try await connection.query("SELECT name, value FROM counters", logger: logger).decode((String, Int64).self) {
+                if name == "duplicates" { duplicates = Int(value) }
+                if name.hasPrefix("delivered:") {
+                    let destination = String(name.dropFirst("delivered:".count))
+                    var counts = byDestination[destination] ?? DestinationCounts(destinationID: destination)
+                    counts.counts[.delivered] = Int(value)
+                    byDestination[destination] = counts
+                }
+            }
+            var rejected = 0
+            for try await count in try await connection.query("SELECT COUNT(*)::BIGINT FROM rejected", logger: logger).decode(Int64.self) {
+                rejected = Int(count)
+            }
+            var errors: [RecentError] = []
+            let errorRows = try await connection.query("""
+                SELECT destination_id, identity, message_id, state, last_error, updated_at FROM records
+                WHERE last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT 10
+                """, logger: logger)
+            for try await (destination, identity, message, state, reason, at) in errorRows.decode((String, String, String, String, String, Int64).self) {
+                errors.append(RecentError(destinationID: destination, identity: identity, messageID: message,
+                                          state: state == "dead" ? .dead : .retrying, reason: reason, at: SQLiteEventQueue.date(at)))
+            }
+            return QueueStatus(destinations: byDestination.values.sorted { $0.destinationID < $1.destinationID },
+                               rejected: rejected, duplicates: duplicates, recentErrors: errors)
+        }
+    }
+
+    public func replay(destinationID: String?, since: Date?, now: Date) async throws(QueueError) -> Int {
+        let nowMS = SQLiteEventQueue.milliseconds(now)
+        let sinceMS = since.map(SQLiteEventQueue.milliseconds) ?? Int64.min
+        return try await transaction { connection, logger in
+            let rows = try await connection.query("""
+                UPDATE records SET state = 'pending', attempts = 0, next_attempt_at = \(nowMS), lease_until = NULL, lease_token = NULL,
+                    updated_at = \(nowMS)
+                WHERE state = 'dead' AND (\(destinationID)::TEXT IS NULL OR destination_id = \(destinationID)) AND updated_at >= \(sinceMS)
+                RETURNING 1
+                """, logger: logger).collect()
+            return rows.count
+        }
+    }
+
+    /// Shared by several processes: leases are left to expire, never taken over.
+    public func takeOver(now: Date) async throws(QueueError) {}
+
+    public func ping() async throws(QueueError) {
+        try await transaction { connection, logger in
+            try await connection.query("SELECT 1", logger: logger)
+        }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    private func transaction<T: Sendable>(_ body: (PostgresConnection, Logger) async throws -> T) async throws(QueueError) -> T {
+        do {
+            let logger = self.logger
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
+        } catch {
+            throw .unavailable(location: location, detail: Self.describe(error))
+        }
+    }
+
+    private static func add(_ count: Int, to counter: String, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO counters(name, value) VALUES (\(counter), \(Int64(count)))
+            ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value
+            """, logger: logger)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,188 @@
+import CleverTapCore
+import TerminalUI
+
+/// Plain mode's prompts for the credentials, Review, the test-send result and the saved screen.
+extension PlainPrompt {
+    // MARK: - Step 2
+
+    static func credentials(_ state: WizardState) -> PlainPrompt {
+        let credentials = state.credentials
+        var notes: [String] = []
+        if let detection = credentials.detection {
+            notes.append((detection.ok ? "Dashboard URL: " : "Dashboard URL problem: ") + detection.message)
+        }
+        switch credentials.verification {
+        case .notRun: break
+        case .running: notes.append("Checking credentials...")
+        case .succeeded(let text): notes.append("Verified: \(text)")
+        case .failed(let text): notes.append("Verification failed: \(text)")
+        }
+        notes += credentials.errors.map { "Error: \($0)" }
+        if let pending = credentials.pendingProjectID {
+            return PlainPrompt(heading: [], notes: notes, options: [], current: nil,
+                               question: "Replace the Project ID \(credentials.projectID.text.trimmingWhitespace()) with \(pending)? (y/n)",
+                               input: .confirm) { answer in
+                switch answer {
+                case .yes: return [.character("y"), .tab]
+                case .no: return [.character("n"), .tab]
+                default: return nil
+                }
+            }
+        }
+        func textField(_ question: String, _ input: TextInput, secret: Bool = false, shown: String? = nil) -> PlainPrompt {
+            let current = input.text
+            let display = shown ?? (current.isEmpty ? "" : " [\(current)]")
+            return PlainPrompt(heading: [], notes: notes, options: [], current: nil, question: question + display,
+                               input: .text(secret: secret)) { answer in
+                switch answer {
+                case .keep: return [.tab]
+                case .text(let text): return fill(current, with: text) + [.tab]
+                default: return nil
+                }
+            }
+        }
+        switch credentials.focus {
+        case .dashboardURL:
+            return textField("Dashboard URL (optional; Enter skips)", credentials.dashboardURL)
+        case .projectID:
+            return textField("Project ID, XXX-XXX-XXXX", credentials.projectID)
+        case .passcode:
+            let shown: String
+            if !credentials.passcode.text.isEmpty {
+                shown = " [entered; Enter keeps it]"
+            } else if let variable = state.passcodeVariable {
+                shown = " [from $\(variable); Enter keeps it]"
+            } else {
+                shown = ""
+            }
+            return textField("Passcode (not shown)", credentials.passcode, secret: true, shown: shown)
+        case .customURL:
+            return textField("Custom endpoint URL, https://... or http://127.0.0.1:PORT", credentials.customURL)
+        case .region:
+            let regions = Region.catalog.map { "\($0.displayName) (\($0.code)), \($0.apiBaseURL)" } + ["Custom endpoint"]
+            let index = credentials.regionIndex
+            return PlainPrompt(heading: [], notes: notes, options: regions, current: index,
+                               question: "Region (1-\(regions.count); Enter keeps the current one)", input: .choice(count: regions.count)) { answer in
+                switch answer {
+                case .keep: return [.tab]
+                case .pick(let target): return moves(from: index, to: target) + [.tab]
+                default: return nil
+                }
+            }
+        case .verify:
+            let options = ["Continue to step 3 (\(WizardStep.setupMode.title))", "Verify credentials with CleverTap first (optional)"]
+            return PlainPrompt(heading: [], notes: notes, options: options, current: 0, question: "Choose (1-2)",
+                               input: .choice(count: 2)) { answer in
+                switch answer {
+                // Enter on the Verify button verifies; Enter on any other field moves on.
+                case .keep, .pick(0): return [.up, .enter]
+                case .pick(1): return [.enter]
+                default: return nil
+                }
+            }
+        }
+    }
+
+    // MARK: - Step 4
+
+    static func review(_ state: WizardState) -> PlainPrompt {
+        var summary: [String] = []
+        let credentials = state.credentials
+        let pending = try? Wizard.pendingSetup(state)?.get()
+        summary.append("Destination:   " + (pending?.destination.name ?? "(not decided yet)"))
+        summary.append("Source:        " + (state.chosenSource.map { "\($0.name) (\($0.type.displayName))\(state.source.created != nil ? ", new" : "")" } ?? "none"))
+        summary.append("Project ID:    " + (credentials.projectID.text.isEmpty ? "(empty)" : credentials.projectID.text.trimmingWhitespace()))
+        let passcode: String
+        if credentials.passcode.text.isEmpty {
+            passcode = state.passcodeVariable.map { "from $\($0)" } ?? "(empty)"
+        } else {
+            passcode = "entered (not shown)"
+        }
+        summary.append("Passcode:      " + passcode)
+        switch credentials.endpoint {
+        case .region(let region): summary.append("Region:        \(region.displayName) (\(region.code)), \(region.apiBaseURL)")
+        case .custom(let url): summary.append("Endpoint:      " + (url.isEmpty ? "(empty)" : url))
+        }
+        summary.append("Setup mode:    " + (state.setupMode.mode == .quick ? "Quick Setup" : "Customized Setup"))
+        let subscriptions = pending?.destination.subscriptions ?? []
+        summary.append("Subscriptions: " + (subscriptions.isEmpty ? "none" : "\(subscriptions.count)"))
+        for subscription in subscriptions {
+            summary.append("  - \(subscription.name): \(subscription.action.displayName) when \(subscription.trigger)\(subscription.enabled ? "" : " (disabled)")")
+        }
+        summary.append("Saved to:      " + state.configPath)
+        var notes = Wizard.problems(state).map { "Fix before saving: step \($0.step.rawValue + 1) (\($0.step.title)): \($0.message)" }
+        if let error = state.saveError { notes.append("Error: \(error)") }
+        let options = ["Save"] + WizardStep.allCases.filter { $0 != .review }.map { "Edit step \($0.rawValue + 1): \($0.title)" }
+        return PlainPrompt(heading: summary, notes: notes, options: options, current: 0, question: "Choose (1-\(options.count))",
+                           input: .choice(count: options.count)) { answer in
+            switch answer {
+            case .keep, .pick(0): return [.enter]
+            case .pick(let index): return [.character(Character(String(index)))]
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: - Test send
+
+    /// A finished test send: the answer, then the request (passcode redacted), as the full-screen
+    /// result shows them, unscrolled. (The runner waits for the send, so "running" is never read.)
+    static func testSend(_ state: WizardState) -> PlainPrompt {
+        guard let test = state.testSend else {
+            return PlainPrompt(heading: [], notes: [], options: [], current: nil, question: "Press Enter to continue",
+                               input: .acknowledge) { _ in [.enter] }
+        }
+        let request = test.request
+        var heading = ["", "Test \(request.kind.displayName) through \(request.destination.name)",
+                       request.target == .localSandbox
+                           ? "To the local sandbox (started in this process)"
+                           : "To \(request.destination.endpoint.baseURL), Project ID \(request.destination.projectID)"]
+        if let summary = test.summary {
+            heading += testSendLines(summary)
+        } else {
+            heading.append("Sending the sample \(request.kind.displayName) event...")
+        }
+        return PlainPrompt(heading: heading, notes: [], options: ["Back to the menu", "Send it again"], current: 0,
+                           question: "Choose (1-2)", input: .choice(count: 2)) { answer in
+            switch answer {
+            case .keep, .pick(0): return [.enter]
+            case .pick(1): return [.character("r")]
+            default: return nil
+            }
+        }
+    }
+
+    /// The result as the full-screen view orders it (answer first, then the request), but not
+    /// wrapped to a screen width: a line reader or a log wraps it, and the JSON body keeps its
+    /// indentation.
+    static func testSendLines(_ summary: TestSendSummary) -> [String] {
+        let (headline, details) = summary.answerLines
+        var lines = [headline] + details.map { "  " + $0 }
+        if let subscription = summary.subscription { lines.append("Subscription: \(subscription)") }
+        lines += summary.notes
+        if let request = summary.request {
+            lines += ["", "Request:"] + request.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        }
+        return lines
+    }
+
+    // MARK: - Saved
+
+    static func saved(_ state: WizardState) -> PlainPrompt {
+        var heading = ["", "Saved. The workspace is written to \(state.savedPath ?? state.configPath)"]
+        if let source = state.savedNewSource {
+            heading += ["New source \(source.name): its write key (for the SDK sending events):", "  " + source.writeKey]
+        }
+        if let command = state.savedCommand {
+            heading += ["The same setup as a command (the passcode comes from the environment):", "  " + command]
+        }
+        return PlainPrompt(heading: heading, notes: [], options: ["Finish", "Back to the menu"], current: 0, question: "Choose (1-2)",
+                           input: .choice(count: 2)) { answer in
+            switch answer {
+            case .keep, .pick(0): return [.enter]
+            case .pick(1): return [.character("m")]
+            default: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+class CustomError extends Error { constructor (m) { super(m); this.name = new.target.name } }
+module.exports = { CustomError }
