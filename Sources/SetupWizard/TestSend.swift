@@ -110,9 +110,21 @@ public struct TestSendSummary: Sendable, Hashable {
 public struct TestSendState: Sendable, Hashable {
     public var request: TestSendRequest
     public var summary: TestSendSummary?
+    /// The last failed attempt while the send is still under way.
+    public var retry: RetryNotice?
     public var scroll = 0
 
     public init(request: TestSendRequest) { self.request = request }
 
     public var isRunning: Bool { summary == nil }
+
+    /// What the spinner says: the send, and once an attempt failed, which and why.
+    public var progressLines: [String] {
+        var lines = ["Sending the sample \(request.kind.displayName) event…"]
+        if let retry {
+            lines.append("Attempt \(retry.failedAttempt) of \(retry.maxAttempts) failed: \(retry.reason)")
+            lines.append("Trying attempt \(retry.failedAttempt + 1) of \(retry.maxAttempts)… (Esc cancels)")
+        }
+        return lines
+    }
 }

@@ -54,7 +54,15 @@ extension Canvas {
         screen.cursor = nil
         guard let summary = test.summary else {
             let frame = Wizard.spinnerFrames[state.spinnerFrame % Wizard.spinnerFrames.count]
-            screen.write("\(frame) Sending the sample \(request.kind.displayName) event…", column: left, row: bodyTop, style: Style(.accent))
+            let progress = test.progressLines
+            screen.write("\(frame) " + progress[0], column: left, row: bodyTop, style: Style(.accent))
+            var row = bodyTop + 1
+            for line in progress.dropFirst() {
+                for wrapped in Screen.wrap(line, width: width - 2 * left - 2) where row < height - 2 {
+                    screen.write(wrapped, column: left + 2, row: row, style: Style(.subtle))
+                    row += 1
+                }
+            }
             return
         }
         let lines = Wizard.testSendLines(summary)

@@ -12,6 +12,14 @@ final class Inbox: Sendable {
         answers.withLock { $0.append((task, message)) }
     }
 
+    /// A message from an effect still running: its task stays registered (Esc can still cancel it).
+    func post(progress message: WizardMessage) {
+        answers.withLock { $0.append((Self.progress, message)) }
+    }
+
+    /// Not a task id (ids count up from 0): draining it unregisters nothing.
+    static let progress = Int.min
+
     func drain() -> [(task: Int, message: WizardMessage?)] {
         answers.withLock { answers in
             defer { answers = [] }
@@ -67,7 +75,10 @@ public enum WizardRunner {
                     default:
                         let id = nextTask
                         nextTask += 1
-                        tasks[id] = (effect, Task { inbox.post(task: id, await handler.perform(effect)) })
+                        tasks[id] = (effect, Task {
+                            let answer = await handler.perform(effect) { inbox.post(progress: $0) }
+                            inbox.post(task: id, answer)
+                        })
                     }
                 }
             }

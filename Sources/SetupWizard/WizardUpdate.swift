@@ -50,6 +50,10 @@ public enum Wizard {
         case .sampleEditFailed(let reason):
             state.customized.message = (reason, true)
             return []
+        case .testSendRetrying(let notice):
+            guard state.testSend?.isRunning == true else { return [] }
+            state.testSend?.retry = notice
+            return []
         case .testSendFinished(let summary):
             guard state.testSend?.isRunning == true else { return [] }
             state.testSend?.summary = summary

@@ -158,6 +158,34 @@ import Testing
         #expect(words.contains("echo"))
     }
 
+    /// Closing the window (here: killing the tmux session) hangs up the terminal: the wizard must
+    /// exit promptly, not spin on a dead terminal, and write nothing it was not told to save.
+    @Test func itExitsPromptlyWhenItsTerminalGoesAway() async throws {
+        let tmux = try WizardTmux()
+        try await tmux.waitFor("Step 1 of 4: Source")
+        try tmux.type("Web")
+        try await tmux.waitFor("Web")
+        let pid = try #require(try tmux.wizardPID())
+        try tmux.tmux(["kill-session", "-t", tmux.session])
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(3)
+        while Self.isRunning(pid) && clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let stillRunning = Self.isRunning(pid)
+        if stillRunning { kill(pid, SIGKILL) }
+        #expect(!stillRunning, "the wizard was still running 3 s after its terminal went away")
+        #expect(!FileManager.default.fileExists(atPath: tmux.configPath))
+    }
+
+    /// Alive and not a zombie waiting to be reaped (its shell died with the terminal too).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+        return state != "Z" && state != "X"
+    }
+
     @Test func withoutATerminalItExplainsAndExitsWithStatus2() async throws {
         // Standard input is /dev/null: not a terminal.
         let run = try await ChildProcess.run(WizardTmux.binary, [], environment: ["HOME": NSTemporaryDirectory()])

@@ -1,6 +1,7 @@
 import CleverTapCore
 import Sandbox
 import SetupWizard
+import Synchronization
 import Testing
 import TerminalUI
 
@@ -61,6 +62,25 @@ import TerminalUI
         #expect(driver.state.spinnerFrame == frame + 1)
         driver.press(.enter)  // keys wait while sending
         #expect(driver.state.phase == .testSend)
+    }
+
+    @Test func aFailedAttemptShowsUnderTheSpinnerWithItsCountAndReason() {
+        var driver = WizardDriver(workspace: .sample)
+        Self.moveTo(Self.identifyRow, &driver)
+        driver.press(.enter)
+        #expect(!driver.text.contains("Attempt"))
+        driver.send(.testSendRetrying(RetryNotice(failedAttempt: 1, maxAttempts: 3,
+                                                  reason: "CleverTap answered HTTP 503", delay: .milliseconds(500))))
+        let text = driver.text
+        #expect(text.contains("Attempt 1 of 3 failed: CleverTap answered HTTP 503"))
+        #expect(text.contains("Trying attempt 2 of 3… (Esc cancels)"))
+        #expect(driver.state.isBusy)
+        // A late notice after the answer changes nothing.
+        driver.send(.testSendFinished(TestSendSummary(kind: .identify, destinationName: "d", target: .configured, request: nil,
+                                                      answer: .processed("HTTP 200, 2 attempts"))))
+        driver.send(.testSendRetrying(RetryNotice(failedAttempt: 2, maxAttempts: 3, reason: "late", delay: .zero)))
+        #expect(!driver.text.contains("late"))
+        #expect(driver.text.contains("✓ Processed (HTTP 200, 2 attempts)"))
     }
 
     @Test func aProcessedAnswerShowsTheRequestWithTheRedactedPasscode() {
@@ -165,6 +185,35 @@ import TerminalUI
         #expect(deleted.isProcessed, "\(deleted.answer)")
         #expect(deleted.request?.url.hasSuffix("/1/delete/profiles.json") == true)
         await handler.shutdown()
+    }
+
+    @Test func aRetriedAttemptIsReportedWhileTheSendRuns() async throws {
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration(
+            accounts: [SandboxAccount(projectID: "W9R-486-4W5Z", passcode: Secret("rightpasscode1"))],
+            faults: [.status(503)])).start()
+        defer { Task { await sandbox.stop() } }
+        var destination = Workspace.sample.destinations[0]
+        destination.endpoint = .custom(baseURL: sandbox.baseURL)
+        destination.passcode = .inline(Secret("rightpasscode1"))
+        let progress = Mutex<[WizardMessage]>([])
+        let answer = await Self.handler().perform(.sendTest(TestSendRequest(destination: destination, kind: .identify, target: .configured))) {
+            message in progress.withLock { $0.append(message) }
+        }
+        guard case .testSendFinished(let summary)? = answer else {
+            Issue.record("expected a test-send answer, got \(String(describing: answer))")
+            return
+        }
+        #expect(summary.isProcessed, "\(summary.answer)")
+        #expect(summary.answerLines.headline.contains("2 attempts"))
+        let notices = progress.withLock { $0 }
+        #expect(notices.count == 1)
+        guard case .testSendRetrying(let notice)? = notices.first else {
+            Issue.record("expected a retry notice, got \(notices)")
+            return
+        }
+        #expect(notice.failedAttempt == 1)
+        #expect(notice.maxAttempts == TestEventSender.interactiveRetryPolicy.maxAttempts)
+        #expect(notice.reason.contains("503"))
     }
 
     @Test func theConfiguredEndpointGetsTheSendAndAWrongPasscodeIsRejectedInWords() async throws {

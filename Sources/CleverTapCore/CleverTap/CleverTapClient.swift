@@ -27,6 +27,9 @@ public struct CleverTapClientConfiguration: Sendable {
     public var maxValuesPerDelete: Int
     /// Where the client (and the HTTP library under it) logs; lines never contain the passcode.
     public var logger: Logger
+    /// Told of each failed attempt that will be retried, before the wait (a person watching a
+    /// spinner sees "attempt 2 of 3" and why); never called for the last attempt.
+    public var onRetry: (@Sendable (RetryNotice) -> Void)?
 
     public init(baseURL: String, accountID: String, passcode: Secret,
                 connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
@@ -42,11 +45,27 @@ public struct CleverTapClientConfiguration: Sendable {
         self.maxRecordsPerUpload = min(max(1, maxRecordsPerUpload), 1000)
         self.maxValuesPerDelete = min(max(1, maxValuesPerDelete), 100)
         self.logger = logger
+        self.onRetry = nil
     }
 
     /// The configuration for a destination's endpoint and credentials.
     public init(endpoint: Endpoint, accountID: String, passcode: Secret) {
         self.init(baseURL: endpoint.baseURL, accountID: accountID, passcode: passcode)
+    }
+}
+
+/// A failed attempt about to be retried: which one, out of how many, why, and the wait before the next.
+public struct RetryNotice: Sendable, Hashable {
+    public var failedAttempt: Int
+    public var maxAttempts: Int
+    public var reason: String
+    public var delay: Duration
+
+    public init(failedAttempt: Int, maxAttempts: Int, reason: String, delay: Duration) {
+        self.failedAttempt = failedAttempt
+        self.maxAttempts = maxAttempts
+        self.reason = reason
+        self.delay = delay
     }
 }
 
@@ -351,6 +370,8 @@ public final class CleverTapClient: Sendable {
                 return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus)
             }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
+            configuration.onRetry?(RetryNotice(failedAttempt: attempt, maxAttempts: policy.maxAttempts,
+                                               reason: failure.description, delay: delay))
             logger.warning("POST \(path) attempt \(attempt) failed, retrying in \(delay): \(failure)")
             do { try await Task.sleep(for: delay) } catch {
                 return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus)

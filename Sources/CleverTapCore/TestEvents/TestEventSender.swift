@@ -12,15 +12,18 @@ public struct SendTestRequest: Sendable {
     public var dryRun: Bool
     /// Where `{"env": VAR}` passcodes are read from.
     public var environment: [String: String]
+    /// Told of each failed attempt before it is retried (the wizard's spinner shows the count).
+    public var onRetry: (@Sendable (RetryNotice) -> Void)?
 
     public init(destination: Destination, action: ActionKind, event: JSONValue? = nil, endpointOverride: String? = nil,
-                dryRun: Bool = false, environment: [String: String] = [:]) {
+                dryRun: Bool = false, environment: [String: String] = [:], onRetry: (@Sendable (RetryNotice) -> Void)? = nil) {
         self.destination = destination
         self.action = action
         self.event = event
         self.endpointOverride = endpointOverride
         self.dryRun = dryRun
         self.environment = environment
+        self.onRetry = onRetry
     }
 }
 
@@ -251,6 +254,7 @@ public struct TestEventSender: Sendable {
                                                     connectTimeout: Self.interactiveConnectTimeout,
                                                     requestTimeout: Self.interactiveRequestTimeout,
                                                     retryPolicy: Self.interactiveRetryPolicy)
+        settings.onRetry = request.onRetry
         tuneClient(&settings)
 
         let body: JSONValue

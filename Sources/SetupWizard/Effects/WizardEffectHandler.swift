@@ -76,8 +76,9 @@ public struct WizardEffectHandler: Sendable {
         self.environment = environment
     }
 
-    /// Does `effect` and returns its answer; nil for effects without one (`.exit`).
-    public func perform(_ effect: WizardEffect) async -> WizardMessage? {
+    /// Does `effect` and returns its answer; nil for effects without one (`.exit`). `progress`
+    /// receives messages while it runs (a test send's failed attempts).
+    public func perform(_ effect: WizardEffect, progress: @escaping @Sendable (WizardMessage) -> Void = { _ in }) async -> WizardMessage? {
         switch effect {
         case .exit, .cancelTestSend:
             return nil
@@ -91,7 +92,7 @@ public struct WizardEffectHandler: Sendable {
                 return .saveFailed(String(describing: error))
             }
         case .sendTest(let request):
-            return .testSendFinished(await sendTest(request))
+            return .testSendFinished(await sendTest(request, onRetry: { progress(.testSendRetrying($0)) }))
         case .readDelivery(let generation, let delay):
             if delay > 0 {
                 // Cancelled (the wizard ended): no answer, nothing read.
@@ -112,7 +113,7 @@ public struct WizardEffectHandler: Sendable {
         await services.sandbox?.stop()
     }
 
-    func sendTest(_ request: TestSendRequest) async -> TestSendSummary {
+    func sendTest(_ request: TestSendRequest, onRetry: @escaping @Sendable (RetryNotice) -> Void) async -> TestSendSummary {
         var destination = request.destination
         var override: String?
         var notes: [String] = []
@@ -142,7 +143,8 @@ public struct WizardEffectHandler: Sendable {
         }
         do {
             let report = try await sender.run(SendTestRequest(destination: destination, action: request.kind.action,
-                                                              endpointOverride: override, environment: environment))
+                                                              endpointOverride: override, environment: environment,
+                                                              onRetry: onRetry))
             var summary = TestSendSummary(report: report, kind: request.kind, target: request.target)
             summary.notes += notes
             // A profile to look for only after an identify or delete; an event makes none.

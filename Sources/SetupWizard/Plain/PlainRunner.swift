@@ -1,4 +1,5 @@
 import CleverTapCore
+import Synchronization
 import TerminalUI
 
 /// Where plain mode reads its answers: one line at a time, nil at end of input.
@@ -115,7 +116,15 @@ public enum PlainRunner {
                     continue
                 }
                 if case .editSample = effect { output("Opening the sample event in $EDITOR...\n") }
-                if let answer = await handler.perform(effect) {
+                // A failed attempt is told as a line (after the fact: the writer is not Sendable).
+                let retries = Mutex<[String]>([])
+                let answer = await handler.perform(effect) { message in
+                    if case .testSendRetrying(let notice) = message {
+                        retries.withLock { $0.append("Attempt \(notice.failedAttempt) of \(notice.maxAttempts) failed: \(notice.reason); retrying...\n") }
+                    }
+                }
+                for line in retries.withLock({ $0 }) { output(line) }
+                if let answer {
                     // The answer comes before the rest of the line's keys, as if it were instant.
                     queue.insert(answer, at: queue.startIndex)
                 }
