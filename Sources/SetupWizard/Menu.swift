@@ -66,21 +66,37 @@ extension Wizard {
         case .home: state.menuSelection = 0
         case .end: state.menuSelection = count - 1
         case .escape: return requestQuit(&state)
-        case .enter, .character(" "):
-            let entry = entries[min(state.menuSelection, count - 1)]
-            if key == .character(" ") && entry != .toggleLocalSandbox { return [] }
-            switch entry {
-            case .edit(let index): startEditing(state.workspace.destinations[index], &state)
-            case .addDestination: startNewDestination(&state)
-            case .sendTest(let kind): return startTestSend(kind, &state)
-            case .toggleLocalSandbox: state.testToLocalSandbox.toggle()
-            case .eventDelivery: return openDelivery(&state)
-            case .quit: return requestQuit(&state)
-            }
+        case .enter:
+            return activateMenuSelection(&state)
+        case .character(" "):
+            // Space toggles; it opens nothing.
+            guard entries[min(state.menuSelection, count - 1)] == .toggleLocalSandbox else { return [] }
+            return activateMenuSelection(&state)
         default: break
         }
-        if case .edit(let index)? = entries.indices.contains(state.menuSelection) ? entries[state.menuSelection] : nil {
+        selectMenuRow(state.menuSelection, &state)
+        return []
+    }
+
+    /// Highlights `row`; a destination's row also makes it the one test sends go through.
+    static func selectMenuRow(_ row: Int, _ state: inout WizardState) {
+        let entries = menuEntries(state)
+        state.menuSelection = min(max(0, row), entries.count - 1)
+        if case .edit(let index) = entries[state.menuSelection] { state.testDestinationIndex = index }
+    }
+
+    /// Does what the highlighted row says (Enter, or plain mode's choice).
+    static func activateMenuSelection(_ state: inout WizardState) -> [WizardEffect] {
+        let entries = menuEntries(state)
+        switch entries[min(state.menuSelection, entries.count - 1)] {
+        case .edit(let index):
             state.testDestinationIndex = index
+            startEditing(state.workspace.destinations[index], &state)
+        case .addDestination: startNewDestination(&state)
+        case .sendTest(let kind): return startTestSend(kind, &state)
+        case .toggleLocalSandbox: state.testToLocalSandbox.toggle()
+        case .eventDelivery: return openDelivery(&state)
+        case .quit: return requestQuit(&state)
         }
         return []
     }
@@ -99,6 +115,12 @@ extension Wizard {
 
     // MARK: - Test send
 
+    /// Sends the same request again (r, or plain mode's "Send it again").
+    static func resendTest(_ test: TestSendState, _ state: inout WizardState) -> [WizardEffect] {
+        state.testSend = TestSendState(request: test.request)
+        return [.sendTest(test.request)]
+    }
+
     static func handleTestSend(_ key: Key, _ state: inout WizardState) -> [WizardEffect] {
         guard let test = state.testSend else { return [] }
         if test.isRunning {
@@ -116,8 +138,7 @@ extension Wizard {
         case .pageDown: state.testSend?.scroll = min(maxScroll, test.scroll + 10)
         case .home: state.testSend?.scroll = 0
         case .character("r"):
-            state.testSend = TestSendState(request: test.request)
-            return [.sendTest(test.request)]
+            return resendTest(test, &state)
         case .enter, .escape, .character("m"):
             state.phase = .menu
         default: break

@@ -21,6 +21,8 @@ public enum WizardMessage: Sendable, Hashable {
     /// The sample event came back from `$EDITOR` (the file's new text), or why it did not.
     case sampleEdited(String)
     case sampleEditFailed(String)
+    /// What the person means, said without keys (plain mode's answers).
+    case intent(WizardIntent)
     /// An attempt of the test send under way failed and will be retried (shown under the spinner).
     case testSendRetrying(RetryNotice)
     /// A test send finished (or could not be made): request and interpreted answer.

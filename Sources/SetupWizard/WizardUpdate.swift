@@ -63,6 +63,9 @@ public enum Wizard {
             return deliveryRead(generation, reading, &state)
         case .key(let key):
             return handle(key, &state)
+        case .intent(let intent):
+            if let size = state.screenSize, size.columns < minimumSize.columns || size.rows < minimumSize.rows { return [] }
+            return perform(intent, &state)
         }
     }
 
@@ -132,9 +135,7 @@ public enum Wizard {
         case .step(let step):
             // Esc is the only way back a step; Shift-Tab is "previous field" inside a step.
             if key == .escape && state.credentials.pendingProjectID == nil {
-                if step == .source && state.source.closeForm(sources: state.workspace.sources) { return [] }
-                goBack(from: step, &state)
-                return []
+                return back(from: step, &state)
             }
             if !isEditingText(state), case .character(let character) = key, let number = character.wholeNumberValue,
                let target = WizardStep(rawValue: number - 1), target <= state.furthestStep {
@@ -182,6 +183,18 @@ public enum Wizard {
             return .saved(path: path, command: state.savedCommand ?? "", discardedLaterChanges: discarding)
         }
         return .quitWithoutSaving(discardedChanges: discarding)
+    }
+
+    /// Esc inside a step: out of the new-source form, else the previous step (asking before
+    /// leaving an edited destination for the menu). A pending "Replace the Project ID?" is answered no.
+    static func back(from step: WizardStep, _ state: inout WizardState) -> [WizardEffect] {
+        if step == .credentials && state.credentials.pendingProjectID != nil {
+            return apply(state.credentials.perform(.replaceProjectID(false), passcodeVariable: state.passcodeVariable),
+                         from: .credentials, &state)
+        }
+        if step == .source && state.source.closeForm(sources: state.workspace.sources) { return [] }
+        goBack(from: step, &state)
+        return []
     }
 
     private static func goBack(from step: WizardStep, _ state: inout WizardState) {

@@ -88,14 +88,14 @@ import TerminalUI
 
     /// On the menu of a workspace with one destination (selection 0 of 6 rows).
     @Test(arguments: [
-        Case(line: "", expected: .send([.key(.enter)])),
-        Case(line: "1", expected: .send([.key(.enter)])),
-        Case(line: " 2 ", expected: .send([.key(.down), .key(.enter)])),
-        Case(line: "3", expected: .send([.key(.down), .key(.down), .key(.enter)])),
+        Case(line: "", expected: .send([.intent(.menu(row: 0))])),
+        Case(line: "1", expected: .send([.intent(.menu(row: 0))])),
+        Case(line: " 2 ", expected: .send([.intent(.menu(row: 1))])),
+        Case(line: "3", expected: .send([.intent(.menu(row: 2))])),
         Case(line: "9", expected: .invalid("\"9\" is not one of the options; type a number from 1 to 8, or ? for help.")),
         Case(line: "Website", expected: .invalid("\"Website\" is not one of the options; type a number from 1 to 8, or ? for help.")),
         Case(line: "?", expected: .help),
-        Case(line: "q", expected: .send([.key(.ctrl("c"))])),
+        Case(line: "q", expected: .send([.intent(.requestQuit)])),
         Case(line: "b", expected: .invalid("This is the first screen; there is nothing to go back to (q quits).")),
     ])
     func menuLines(_ example: Case) {
@@ -104,12 +104,12 @@ import TerminalUI
 
     /// On the new source's name field, already holding "Web".
     @Test(arguments: [
-        Case(line: "", expected: .send([.key(.tab)])),
-        Case(line: "Website", expected: .send([.key(.ctrl("e")), .key(.ctrl("u")), .key(.paste("Website")), .key(.tab)])),
-        Case(line: "  Web  ", expected: .send([.key(.tab)])),
-        Case(line: "\\q", expected: .send([.key(.ctrl("e")), .key(.ctrl("u")), .key(.paste("q")), .key(.tab)])),
-        Case(line: "\\", expected: .send([.key(.ctrl("e")), .key(.ctrl("u")), .key(.tab)])),
-        Case(line: "q", expected: .send([.key(.ctrl("c"))])),
+        Case(line: "", expected: .send([.intent(.source(.name(nil)))])),
+        Case(line: "Website", expected: .send([.intent(.source(.name("Website")))])),
+        Case(line: "  Web  ", expected: .send([.intent(.source(.name("Web")))])),
+        Case(line: "\\q", expected: .send([.intent(.source(.name("q")))])),
+        Case(line: "\\", expected: .send([.intent(.source(.name("")))])),
+        Case(line: "q", expected: .send([.intent(.requestQuit)])),
     ])
     func textFieldLines(_ example: Case) {
         var driver = WizardDriver()
@@ -120,7 +120,7 @@ import TerminalUI
     @Test func aPastedDashboardURLFillsRegionAndProjectIDAsInTheFullScreenWizard() {
         var driver = WizardDriver()
         driver.createSourceAndContinue()
-        #expect(Self.answer(Self.dashboardURL, &driver) == .send([.key(.paste(Self.dashboardURL)), .key(.tab)]))
+        #expect(Self.answer(Self.dashboardURL, &driver) == .send([.intent(.credentials(.text(.dashboardURL, Self.dashboardURL)))]))
         #expect(driver.state.credentials.projectID.text == "844-6K7-984Z")
         #expect(driver.state.credentials.endpoint == .region(Region.named("in1")!))
         #expect(driver.state.credentials.focus == .projectID)
@@ -187,14 +187,14 @@ import TerminalUI
         driver.createSourceAndContinue()
         driver.fillCredentialsAndContinue()
         #expect(Self.prompt(driver).options.count == 3 && Self.prompt(driver).current == 0)
-        #expect(Self.answer("2", &driver) == .send([.key(.down), .key(.enter)]))
+        #expect(Self.answer("2", &driver) == .send([.intent(.setupMode(.choose(.customized, events: false)))]))
         #expect(driver.state.setupMode.mode == .customized)
         #expect(driver.state.phase != .step(.setupMode))  // on to Customized Setup's screen
         Self.answer("b", &driver)
         if driver.state.phase != .step(.setupMode) { Self.answer("b", &driver) }
         #expect(driver.state.phase == .step(.setupMode))
         #expect(Self.prompt(driver).current == 1)
-        #expect(Self.answer("1", &driver) == .send([.key(.up), .key(.enter)]))
+        #expect(Self.answer("1", &driver) == .send([.intent(.setupMode(.choose(.quick, events: false)))]))
         #expect(driver.state.setupMode.mode == .quick && driver.state.phase == .step(.review))
     }
 
@@ -203,12 +203,41 @@ import TerminalUI
         driver.createSourceAndContinue()
         driver.fillCredentialsAndContinue()
         #expect(Self.prompt(driver).options[2].hasPrefix("Quick Setup with events too: the above and Track Event: Upload Event when"))
-        #expect(Self.answer("3", &driver) == .send([.key(.character("e")), .key(.enter)]))
+        #expect(Self.answer("3", &driver) == .send([.intent(.setupMode(.choose(.quick, events: true)))]))
         #expect(driver.state.setupMode.mode == .quick && driver.state.setupMode.events)
         Self.answer("b", &driver)
         #expect(Self.prompt(driver).current == 2)
-        #expect(Self.answer("1", &driver) == .send([.key(.character("e")), .key(.enter)]))
+        #expect(Self.answer("1", &driver) == .send([.intent(.setupMode(.choose(.quick, events: false)))]))
         #expect(!driver.state.setupMode.events)
+    }
+
+    /// Answers name what they choose, so where the highlight or the focus happens to be does not
+    /// change what they do (moved key by key, a number reached a different row once it had moved).
+    @Test func anAnswerMeansTheSameWhereverTheHighlightIs() {
+        var driver = WizardDriver(workspace: .sample)
+        driver.press(.down, .down, .down)
+        Self.answer("2", &driver)  // Add a destination, whatever was highlighted before
+        #expect(driver.state.phase == .step(.source))
+        #expect(driver.state.editingDestinationID == nil)
+
+        var credentials = WizardDriver()
+        credentials.createSourceAndContinue()
+        for line in ["", "W9R-486-4W5Z", Self.passcode] { Self.answer(line, &credentials) }
+        credentials.press(.down, .down)  // the region list's highlight moved by keys first
+        Self.answer("4", &credentials)
+        #expect(credentials.state.credentials.endpoint == .region(Region.catalog[3]))
+        #expect(credentials.state.credentials.focus == .verify)
+    }
+
+    @Test func anIntentThatDoesNotFitTheScreenChangesNothing() {
+        var driver = WizardDriver(workspace: .sample)
+        let before = driver.state
+        for intent: WizardIntent in [.save, .quit(confirmed: true), .credentials(.verify), .source(.type(1)), .finish,
+                                     .sendTestAgain, .menu(row: 99)] {
+            driver.send(.intent(intent))
+        }
+        #expect(driver.state == before)
+        #expect(driver.effects.isEmpty)
     }
 
     @Test func reviewSavesOrJumpsToAStep() throws {

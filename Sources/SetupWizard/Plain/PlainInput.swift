@@ -44,7 +44,7 @@ public enum PlainInput {
         if !literal {
             switch line.trimmingWhitespace().lowercased() {
             case "?": return .help
-            case "q": return .send([.key(.ctrl("c"))])
+            case "q": return .send([.intent(.requestQuit)])
             case "b": return back(state)
             default: break
             }
@@ -78,22 +78,25 @@ public enum PlainInput {
                 answer = .text(secret ? line : line.trimmingWhitespace())
             }
         }
-        var keys = prompt.keys(answer)
-        if keys == nil, case .literal(let text) = answer { keys = prompt.keys(.text(text)) }
-        guard let keys else { return .invalid("That answer does not fit this question; type ? for help.") }
-        return .send(keys.map(WizardMessage.key))
+        var messages = prompt.meaning(answer)
+        if messages == nil, case .literal(let text) = answer { messages = prompt.meaning(.text(text)) }
+        guard let messages else { return .invalid("That answer does not fit this question; type ? for help.") }
+        return .send(messages)
     }
 
-    /// `b`: the wizard's Esc, where Esc means going back.
+    /// `b`: back, as Esc goes back in the full-screen wizard.
     static func back(_ state: WizardState) -> PlainCommand {
-        if state.overlay == .confirmQuit { return .send([.key(.character("n"))]) }
+        if state.overlay == .help { return .send([.intent(.closeHelp)]) }
+        if state.overlay != nil { return .send([.intent(.back)]) }
         if state.phase == .menu { return .invalid("This is the first screen; there is nothing to go back to (q quits).") }
         if state.phase == .saved { return .invalid("The workspace is saved; choose Finish or Back to the menu.") }
         if state.phase == .step(.source) && state.workspace.destinations.isEmpty
             && !(state.source.creating && state.source.focus != .list && !state.workspace.sources.isEmpty) {
             return .invalid("This is the first step; there is nothing to go back to (q quits).")
         }
-        // Everywhere else Esc is the wizard's "back".
+        if case .step = state.phase { return .send([.intent(.back)]) }
+        if state.phase == .testSend { return .send([.intent(.closeTestSend)]) }
+        // The screens plain mode shows as they look full-screen speak in keys: there Esc is "back".
         return .send([.key(.escape)])
     }
 }

@@ -14,7 +14,7 @@ public enum PlainInputKind: Sendable, Hashable {
     case acknowledge
 }
 
-/// A parsed answer to a prompt, before it becomes the wizard's key messages.
+/// A parsed answer to a prompt, before it becomes the wizard's messages.
 public enum PlainAnswer: Sendable, Hashable {
     case keep
     case pick(Int)
@@ -27,7 +27,7 @@ public enum PlainAnswer: Sendable, Hashable {
 }
 
 /// The current wizard state as line-oriented text: the same state the ncurses view draws, said in
-/// plain sentences (no boxes, colours or cursor), plus how an answer maps to the wizard's keys.
+/// plain sentences (no boxes, colours or cursor), plus what an answer means to the wizard.
 public struct PlainPrompt: Sendable {
     /// The step title, its one-line explanation and what does not change while answering
     /// (printed again only when it changes).
@@ -40,8 +40,9 @@ public struct PlainPrompt: Sendable {
     /// The question itself, without the trailing ": ".
     public var question: String
     public var input: PlainInputKind
-    /// The keys the ncurses wizard would receive for this answer; nil when it makes no sense here.
-    let keys: @Sendable (PlainAnswer) -> [Key]?
+    /// What the answer means: intents (`WizardIntent`), or keys on a screen that is shown as it
+    /// looks full-screen; nil when the answer makes no sense here.
+    let meaning: @Sendable (PlainAnswer) -> [WizardMessage]?
 
     /// The whole prompt as the lines printed before reading an answer (the question is last and
     /// has no line break after it).
@@ -65,8 +66,8 @@ extension PlainPrompt {
             return PlainPrompt(heading: ["Quit?"], notes: ["You have unsaved changes; quitting writes nothing."], options: [],
                                current: nil, question: "Quit without saving? (y/n)", input: .confirm) { answer in
                 switch answer {
-                case .yes: return [.character("y")]
-                case .no: return [.character("n")]
+                case .yes: return [.intent(.quit(confirmed: true))]
+                case .no: return [.intent(.quit(confirmed: false))]
                 default: return nil
                 }
             }
@@ -75,15 +76,15 @@ extension PlainPrompt {
                                options: ["Keep editing", "Discard it and go back to the menu"], current: 0,
                                question: "Choose (1-2)", input: .choice(count: 2)) { answer in
                 switch answer {
-                case .keep, .pick(0): return [.character("k")]
-                case .pick(1): return [.character("d")]
+                case .keep, .pick(0): return [.intent(.leaveDestination(discard: false))]
+                case .pick(1): return [.intent(.leaveDestination(discard: true))]
                 default: return nil
                 }
             }
         case .help?:
             // Plain mode prints its own help; should the overlay be open, any key closes it.
             return PlainPrompt(heading: [], notes: [], options: [], current: nil, question: "Press Enter to continue",
-                               input: .acknowledge) { _ in [.escape] }
+                               input: .acknowledge) { _ in [.intent(.closeHelp)] }
         case nil:
             break
         }
@@ -120,9 +121,9 @@ extension PlainPrompt {
         return PlainPrompt(heading: [""] + lines, notes: [], options: [], current: nil,
                            question: "Key (enter, tab, up, down, space, esc, ctrl-X, ...) or text", input: .text(secret: false)) { answer in
             switch answer {
-            case .keep: return [.enter]
-            case .text(let text): return [namedKey(text) ?? typed(text)]
-            case .literal(let text): return [typed(text)]
+            case .keep: return [.key(.enter)]
+            case .text(let text): return [.key(namedKey(text) ?? typed(text))]
+            case .literal(let text): return [.key(typed(text))]
             default: return nil
             }
         }
@@ -158,28 +159,14 @@ extension PlainPrompt {
         }
     }
 
-    /// Up or Down presses that move a list selection from `from` to `to`.
-    static func moves(from: Int, to: Int) -> [Key] {
-        to >= from ? Array(repeating: .down, count: to - from) : Array(repeating: .up, count: from - to)
-    }
-
-    /// Keys that replace a text field's content with `text`: end, kill to start, then the text
-    /// as one paste (so a pasted dashboard URL is detected exactly as in the ncurses wizard).
-    static func fill(_ current: String, with text: String) -> [Key] {
-        guard text != current else { return [] }
-        var keys: [Key] = current.isEmpty ? [] : [.ctrl("e"), .ctrl("u")]
-        if !text.isEmpty { keys.append(.paste(text)) }
-        return keys
-    }
-
-    /// A list whose Enter acts on the selection: a number moves there and presses Enter.
+    /// A list whose choice acts at once: a number chooses that row, an empty line the current one.
     static func pickList(_ options: [String], current: Int, question: String, heading: [String] = [],
-                         notes: [String] = []) -> PlainPrompt {
+                         notes: [String] = [], choose: @escaping @Sendable (Int) -> WizardIntent) -> PlainPrompt {
         PlainPrompt(heading: heading, notes: notes, options: options, current: current,
                     question: question + " (1-\(options.count))", input: .choice(count: options.count)) { answer in
             switch answer {
-            case .keep: return [.enter]
-            case .pick(let index): return moves(from: current, to: index) + [.enter]
+            case .keep: return [.intent(choose(current))]
+            case .pick(let index): return [.intent(choose(index))]
             default: return nil
             }
         }
@@ -191,7 +178,7 @@ extension PlainPrompt {
         let count = state.workspace.destinations.count
         return pickList(Wizard.menuItems(state), current: state.menuSelection, question: "Choose",
                         heading: ["", "This workspace has \(count) destination\(count == 1 ? "" : "s") (\(state.configPath)).",
-                                  "Open one to edit any step, add another destination, or quit."])
+                                  "Open one to edit any step, add another destination, or quit."]) { .menu(row: $0) }
     }
 
     // MARK: - Step 1
@@ -201,7 +188,7 @@ extension PlainPrompt {
         let errors = source.error.map { ["Error: \($0)"] } ?? []
         guard source.creating else {
             let items = state.workspace.sources.map { "\($0.name) (\($0.type.displayName))" } + ["Create a new source"]
-            return pickList(items, current: source.selection, question: "Choose a source")
+            return pickList(items, current: source.selection, question: "Choose a source") { .source(.choose($0)) }
         }
         let name = source.name.text
         if source.focus == .type {
@@ -209,8 +196,8 @@ extension PlainPrompt {
                                question: "Type of \(name.isEmpty ? "the new source" : "\"\(name)\"") (1-\(SourceType.allCases.count))",
                                input: .choice(count: SourceType.allCases.count)) { answer in
                 switch answer {
-                case .keep: return [.enter]
-                case .pick(let index): return moves(from: source.typeIndex, to: index) + [.enter]
+                case .keep: return [.intent(.source(.type(source.typeIndex)))]
+                case .pick(let index): return [.intent(.source(.type(index)))]
                 default: return nil
                 }
             }
@@ -219,9 +206,9 @@ extension PlainPrompt {
         return PlainPrompt(heading: [], notes: errors, options: [], current: nil,
                            question: "Name of the new source, e.g. Website\(shown)", input: .text(secret: false)) { answer in
             switch answer {
-            // Nothing typed and nothing there: Enter lets the wizard say what is missing.
-            case .keep: return name.isEmpty ? [.enter] : [.tab]
-            case .text(let text): return fill(name, with: text) + [.tab]
+            // Nothing typed and nothing there: the wizard says what is missing.
+            case .keep: return [.intent(.source(.name(nil)))]
+            case .text(let text): return [.intent(.source(.name(text)))]
             default: return nil
             }
         }
@@ -244,25 +231,25 @@ extension PlainPrompt {
                                question: "Quick Setup replaces this destination's \(count) subscription\(count == 1 ? "" : "s"). Replace them? (y/n)",
                                input: .confirm) { answer in
                 switch answer {
-                case .yes: return [.character("y")]
-                case .no: return [.character("n")]
+                case .yes: return [.intent(.setupMode(.replace(true)))]
+                case .no: return [.intent(.setupMode(.replace(false)))]
                 default: return nil
                 }
             }
         }
-        let highlightQuick = mode.highlight == .quick
-        // Option 3 is Quick Setup with the `e` toggle on (it acts only while Quick Setup is pointed at).
+        // Option 3 is Quick Setup with the event presets (the full-screen `e` toggle).
         let current = mode.mode == .customized ? 1 : (mode.events ? 2 : 0)
         return PlainPrompt(heading: [], notes: [], options: options, current: current, question: "Setup mode (1-3)",
                            input: .choice(count: 3)) { answer in
-            let toQuick: [Key] = highlightQuick ? [] : [.up]
+            let choice: SetupModeStepState.Intent
             switch answer {
-            case .keep: return (mode.mode == mode.highlight ? [] : [highlightQuick ? .down : .up]) + [.enter]
-            case .pick(0): return toQuick + (mode.events ? [.character("e")] : []) + [.enter]
-            case .pick(2): return toQuick + (mode.events ? [] : [.character("e")]) + [.enter]
-            case .pick(1): return (highlightQuick ? [.down] : []) + [.enter]
+            case .keep: choice = .choose(mode.mode, events: mode.events)
+            case .pick(0): choice = .choose(.quick, events: false)
+            case .pick(1): choice = .choose(.customized, events: mode.events)
+            case .pick(2): choice = .choose(.quick, events: true)
             default: return nil
             }
+            return [.intent(.setupMode(choice))]
         }
     }
 }

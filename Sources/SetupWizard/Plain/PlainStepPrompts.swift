@@ -23,29 +23,29 @@ extension PlainPrompt {
                                question: "Replace the Project ID \(credentials.projectID.text.trimmingWhitespace()) with \(pending)? (y/n)",
                                input: .confirm) { answer in
                 switch answer {
-                case .yes: return [.character("y"), .tab]
-                case .no: return [.character("n"), .tab]
+                case .yes: return [.intent(.credentials(.replaceProjectID(true)))]
+                case .no: return [.intent(.credentials(.replaceProjectID(false)))]
                 default: return nil
                 }
             }
         }
-        func textField(_ question: String, _ input: TextInput, secret: Bool = false, shown: String? = nil) -> PlainPrompt {
-            let current = input.text
+        func textField(_ question: String, _ field: CredentialsStepState.Field, secret: Bool = false, shown: String? = nil) -> PlainPrompt {
+            let current = credentials[text: field]
             let display = shown ?? (current.isEmpty ? "" : " [\(current)]")
             return PlainPrompt(heading: [], notes: notes, options: [], current: nil, question: question + display,
                                input: .text(secret: secret)) { answer in
                 switch answer {
-                case .keep: return [.tab]
-                case .text(let text): return fill(current, with: text) + [.tab]
+                case .keep: return [.intent(.credentials(.text(field, nil)))]
+                case .text(let text): return [.intent(.credentials(.text(field, text)))]
                 default: return nil
                 }
             }
         }
         switch credentials.focus {
         case .dashboardURL:
-            return textField("Dashboard URL (optional; Enter skips)", credentials.dashboardURL)
+            return textField("Dashboard URL (optional; Enter skips)", .dashboardURL)
         case .projectID:
-            return textField("Project ID, XXX-XXX-XXXX", credentials.projectID)
+            return textField("Project ID, XXX-XXX-XXXX", .projectID)
         case .passcode:
             let shown: String
             if !credentials.passcode.text.isEmpty {
@@ -55,17 +55,17 @@ extension PlainPrompt {
             } else {
                 shown = ""
             }
-            return textField("Passcode (not shown)", credentials.passcode, secret: true, shown: shown)
+            return textField("Passcode (not shown)", .passcode, secret: true, shown: shown)
         case .customURL:
-            return textField("Custom endpoint URL, https://... or http://127.0.0.1:PORT", credentials.customURL)
+            return textField("Custom endpoint URL, https://... or http://127.0.0.1:PORT", .customURL)
         case .region:
             let regions = Region.catalog.map { "\($0.displayName) (\($0.code)), \($0.apiBaseURL)" } + ["Custom endpoint"]
             let index = credentials.regionIndex
             return PlainPrompt(heading: [], notes: notes, options: regions, current: index,
                                question: "Region (1-\(regions.count); Enter keeps the current one)", input: .choice(count: regions.count)) { answer in
                 switch answer {
-                case .keep: return [.tab]
-                case .pick(let target): return moves(from: index, to: target) + [.tab]
+                case .keep: return [.intent(.credentials(.region(index)))]
+                case .pick(let target): return [.intent(.credentials(.region(target)))]
                 default: return nil
                 }
             }
@@ -74,9 +74,8 @@ extension PlainPrompt {
             return PlainPrompt(heading: [], notes: notes, options: options, current: 0, question: "Choose (1-2)",
                                input: .choice(count: 2)) { answer in
                 switch answer {
-                // Enter on the Verify button verifies; Enter on any other field moves on.
-                case .keep, .pick(0): return [.up, .enter]
-                case .pick(1): return [.enter]
+                case .keep, .pick(0): return [.intent(.credentials(.proceed))]
+                case .pick(1): return [.intent(.credentials(.verify))]
                 default: return nil
                 }
             }
@@ -116,8 +115,8 @@ extension PlainPrompt {
         return PlainPrompt(heading: summary, notes: notes, options: options, current: 0, question: "Choose (1-\(options.count))",
                            input: .choice(count: options.count)) { answer in
             switch answer {
-            case .keep, .pick(0): return [.enter]
-            case .pick(let index): return [.character(Character(String(index)))]
+            case .keep, .pick(0): return [.intent(.save)]
+            case .pick(let index): return WizardStep(rawValue: index - 1).map { [.intent(.edit($0))] }
             default: return nil
             }
         }
@@ -130,7 +129,7 @@ extension PlainPrompt {
     static func testSend(_ state: WizardState) -> PlainPrompt {
         guard let test = state.testSend else {
             return PlainPrompt(heading: [], notes: [], options: [], current: nil, question: "Press Enter to continue",
-                               input: .acknowledge) { _ in [.enter] }
+                               input: .acknowledge) { _ in [.intent(.closeTestSend)] }
         }
         let request = test.request
         var heading = ["", "Test \(request.kind.displayName) through \(request.destination.name)",
@@ -145,8 +144,8 @@ extension PlainPrompt {
         return PlainPrompt(heading: heading, notes: [], options: ["Back to the menu", "Send it again"], current: 0,
                            question: "Choose (1-2)", input: .choice(count: 2)) { answer in
             switch answer {
-            case .keep, .pick(0): return [.enter]
-            case .pick(1): return [.character("r")]
+            case .keep, .pick(0): return [.intent(.closeTestSend)]
+            case .pick(1): return [.intent(.sendTestAgain)]
             default: return nil
             }
         }
@@ -179,8 +178,8 @@ extension PlainPrompt {
         return PlainPrompt(heading: heading, notes: [], options: ["Finish", "Back to the menu"], current: 0, question: "Choose (1-2)",
                            input: .choice(count: 2)) { answer in
             switch answer {
-            case .keep, .pick(0): return [.enter]
-            case .pick(1): return [.character("m")]
+            case .keep, .pick(0): return [.intent(.finish)]
+            case .pick(1): return [.intent(.backToMenu)]
             default: return nil
             }
         }

@@ -51,6 +51,20 @@ public struct CredentialsStepState: Sendable, Hashable {
     public var fields: [Field] {
         Field.allCases.filter { $0 != .customURL || isCustomEndpoint }
     }
+
+    /// Step 2 said without keys.
+    public enum Intent: Sendable, Hashable {
+        /// "Replace the Project ID?" answered, then on to the next field.
+        case replaceProjectID(Bool)
+        /// A text field's content (nil keeps it), then on to the next field.
+        case text(Field, String?)
+        /// A region chosen by index (`Region.catalog.count` is "Custom endpoint"), then on to the next field.
+        case region(Int)
+        /// Check what is entered and go on to step 3 (Enter on a field).
+        case proceed
+        /// Ask CleverTap to accept these credentials (Enter on Verify).
+        case verify
+    }
 }
 
 /// A problem with what is entered on the credentials step, and the field to fix it in.
@@ -64,23 +78,12 @@ extension CredentialsStepState {
     /// from (an empty passcode field keeps it).
     mutating func update(_ key: Key, passcodeVariable: String?) -> StepResult {
         var result = StepResult()
-        if let pending = pendingProjectID {
+        if pendingProjectID != nil {
             switch key {
-            case .character("y"), .character("Y"), .enter:
-                projectID.set(pending)
-                pendingProjectID = nil
-                detection = (message: "Replaced the Project ID with \(pending).", ok: true)
-                verification = .notRun
-                result.changed = true
-            case .character("n"), .character("N"), .escape:
-                // The URL belongs to the other project: keep this project's region too.
-                pendingProjectID = nil
-                if let region = regionBeforeDetection { regionIndex = region }
-                detection = (message: "Kept Project ID \(projectID.text) and its region.", ok: true)
-            default:
-                break
+            case .character("y"), .character("Y"), .enter: return answerReplace(true)
+            case .character("n"), .character("N"), .escape: return answerReplace(false)
+            default: return result
             }
-            return result
         }
         let fields = fields
         let position = fields.firstIndex(of: focus) ?? 0
@@ -99,12 +102,7 @@ extension CredentialsStepState {
             case .home: target = 0
             default: target = count - 1
             }
-            if target != index {
-                regionIndex = target
-                verification = .notRun
-                result.changed = true
-            }
-            return result
+            return selectRegion(target)
         }
         switch key {
         case .ctrl("r"):
@@ -119,83 +117,164 @@ extension CredentialsStepState {
             focus = fields[(position + fields.count - 1) % fields.count]
             return result
         case .down:
-            if focus == .region && regionIndex < Region.catalog.count {
-                regionIndex += 1
-                verification = .notRun
-                result.changed = true
-            } else {
-                moveFocus(1)
-            }
+            if focus == .region && regionIndex < Region.catalog.count { return selectRegion(regionIndex + 1) }
+            moveFocus(1)
             return result
         case .up:
-            if focus == .region && regionIndex > 0 {
-                regionIndex -= 1
-                verification = .notRun
-                result.changed = true
-            } else {
-                moveFocus(-1)
-            }
+            if focus == .region && regionIndex > 0 { return selectRegion(regionIndex - 1) }
+            moveFocus(-1)
             return result
         case .enter:
-            if focus == .verify {
-                let found = problems(passcodeVariable: passcodeVariable)
-                errors = found.map(\.message)
-                guard found.isEmpty else {
-                    focus = found[0].field
-                    return result
-                }
-                guard !passcode.text.isEmpty else {
-                    verification = .failed("The passcode comes from $\(passcodeVariable ?? ""); type it here to verify.")
-                    return result
-                }
-                verification = .running
-                result.effects = [.verifyCredentials(CredentialCheckRequest(
-                    projectID: (try? ProjectID.normalize(projectID.text)) ?? projectID.text,
-                    passcode: (try? Passcode.validate(passcode.text)) ?? Secret(passcode.text),
-                    endpoint: endpoint))]
-                return result
-            }
-            let found = problems(passcodeVariable: passcodeVariable)
-            errors = found.map(\.message)
-            if let first = found.first {
-                focus = first.field
-            } else {
-                result.next = true
-            }
-            return result
-        case .paste(let text) where focus != .dashboardURL && focus != .passcode
-            && focus != .customURL && text.lowercased().contains("clevertap.com"):
-            // A dashboard URL pasted anywhere but a text field meant for it goes where it belongs.
-            dashboardURL.set(text.trimmingWhitespace())
-            focus = .dashboardURL
-            applyDetection()
-            result.changed = true
-            return result
+            return focus == .verify ? verify(passcodeVariable: passcodeVariable) : proceed(passcodeVariable: passcodeVariable)
+        case .paste(let text) where Self.isMisplacedDashboardURL(text, in: focus):
+            return takeDashboardURL(text)
         default:
             break
         }
-        let edited: Bool
-        switch focus {
-        case .dashboardURL:
-            edited = dashboardURL.handle(key)
-            if edited { applyDetection() }
-        case .projectID:
-            edited = projectID.handle(key)
-        case .passcode:
-            edited = passcode.handle(key)
-        case .customURL:
-            edited = customURL.handle(key)
-        case .region, .verify:
-            edited = false
-        }
-        if edited {
-            result.changed = true
-            if focus != .dashboardURL { verification = .notRun }
-            if !errors.isEmpty {
-                errors = problems(passcodeVariable: passcodeVariable).map(\.message)
+        let field = focus
+        return edit(field, passcodeVariable: passcodeVariable) { $0.handle(key) }
+    }
+
+    /// Step 2's intents (plain mode), through the same rules as the keys.
+    mutating func perform(_ intent: Intent, passcodeVariable: String?) -> StepResult {
+        switch intent {
+        case .replaceProjectID(let yes):
+            guard pendingProjectID != nil else { return StepResult() }
+            let result = answerReplace(yes)
+            focusNext(after: focus)
+            return result
+        case .text(let field, let text):
+            guard fields.contains(field), field != .region, field != .verify else { return StepResult() }
+            if let text, Self.isMisplacedDashboardURL(text, in: field) {
+                let result = takeDashboardURL(text)
+                if pendingProjectID == nil { focusNext(after: .dashboardURL) }
+                return result
             }
+            focus = field
+            var result = StepResult()
+            if let text, text != self[text: field] {
+                result = edit(field, passcodeVariable: passcodeVariable) { input in
+                    input.set("")
+                    input.insert(text)
+                    return true
+                }
+            }
+            // A dashboard URL that names another project asks first; the answer moves on.
+            if pendingProjectID == nil { focusNext(after: field) }
+            return result
+        case .region(let index):
+            guard (0...Region.catalog.count).contains(index) else { return StepResult() }
+            focus = .region
+            let result = selectRegion(index)
+            focusNext(after: .region)
+            return result
+        case .proceed:
+            return proceed(passcodeVariable: passcodeVariable)
+        case .verify:
+            return verify(passcodeVariable: passcodeVariable)
         }
-        return result
+    }
+
+    /// A dashboard URL given anywhere but a field meant for it (the Project ID, the region list)
+    /// goes where it belongs.
+    static func isMisplacedDashboardURL(_ text: String, in field: Field) -> Bool {
+        field != .dashboardURL && field != .passcode && field != .customURL && text.lowercased().contains("clevertap.com")
+    }
+
+    private mutating func takeDashboardURL(_ text: String) -> StepResult {
+        dashboardURL.set(text.trimmingWhitespace())
+        focus = .dashboardURL
+        applyDetection()
+        return StepResult(changed: true)
+    }
+
+    /// The text of one of the text fields.
+    subscript(text field: Field) -> String {
+        switch field {
+        case .dashboardURL: return dashboardURL.text
+        case .projectID: return projectID.text
+        case .passcode: return passcode.text
+        case .customURL: return customURL.text
+        case .region, .verify: return ""
+        }
+    }
+
+    /// Applies `change` to `field`'s input; when it edited the text, detection runs (dashboard
+    /// URL) or the verification is stale, and shown errors are checked again.
+    private mutating func edit(_ field: Field, passcodeVariable: String?, _ change: (inout TextInput) -> Bool) -> StepResult {
+        let edited: Bool
+        switch field {
+        case .dashboardURL:
+            edited = change(&dashboardURL)
+            if edited { applyDetection() }
+        case .projectID: edited = change(&projectID)
+        case .passcode: edited = change(&passcode)
+        case .customURL: edited = change(&customURL)
+        case .region, .verify: edited = false
+        }
+        guard edited else { return StepResult() }
+        if field != .dashboardURL { verification = .notRun }
+        if !errors.isEmpty { errors = problems(passcodeVariable: passcodeVariable).map(\.message) }
+        return StepResult(changed: true)
+    }
+
+    private mutating func focusNext(after field: Field) {
+        let fields = fields
+        let position = fields.firstIndex(of: field) ?? 0
+        focus = fields[min(fields.count - 1, position + 1)]
+    }
+
+    /// "Replace the Project ID with the one in the URL?" answered.
+    private mutating func answerReplace(_ yes: Bool) -> StepResult {
+        guard let pending = pendingProjectID else { return StepResult() }
+        pendingProjectID = nil
+        if yes {
+            projectID.set(pending)
+            detection = (message: "Replaced the Project ID with \(pending).", ok: true)
+            verification = .notRun
+            return StepResult(changed: true)
+        }
+        // The URL belongs to the other project: keep this project's region too.
+        if let region = regionBeforeDetection { regionIndex = region }
+        detection = (message: "Kept Project ID \(projectID.text) and its region.", ok: true)
+        return StepResult()
+    }
+
+    private mutating func selectRegion(_ index: Int) -> StepResult {
+        guard index != regionIndex else { return StepResult() }
+        regionIndex = index
+        verification = .notRun
+        return StepResult(changed: true)
+    }
+
+    /// Enter on a field: every problem listed and the first one focused, else on to step 3.
+    private mutating func proceed(passcodeVariable: String?) -> StepResult {
+        let found = problems(passcodeVariable: passcodeVariable)
+        errors = found.map(\.message)
+        if let first = found.first {
+            focus = first.field
+            return StepResult()
+        }
+        return StepResult(next: true)
+    }
+
+    /// Enter on Verify: the check runs once nothing is wrong and the passcode is at hand.
+    private mutating func verify(passcodeVariable: String?) -> StepResult {
+        let found = problems(passcodeVariable: passcodeVariable)
+        errors = found.map(\.message)
+        guard found.isEmpty else {
+            focus = found[0].field
+            return StepResult()
+        }
+        guard !passcode.text.isEmpty else {
+            verification = .failed("The passcode comes from $\(passcodeVariable ?? ""); type it here to verify.")
+            return StepResult()
+        }
+        verification = .running
+        return StepResult(effects: [.verifyCredentials(CredentialCheckRequest(
+            projectID: (try? ProjectID.normalize(projectID.text)) ?? projectID.text,
+            passcode: (try? Passcode.validate(passcode.text)) ?? Secret(passcode.text),
+            endpoint: endpoint))])
     }
 
     /// Reads the dashboard URL field and reports what it found, selecting the region and filling

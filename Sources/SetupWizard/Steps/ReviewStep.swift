@@ -28,7 +28,11 @@ extension Wizard {
     }
 
     static func handleReview(_ key: Key, _ state: inout WizardState) -> [WizardEffect] {
-        guard key == .enter else { return [] }
+        key == .enter ? save(&state) : []
+    }
+
+    /// Writes the setup, unless a step still has a problem (Enter on Review, or plain mode's Save).
+    static func save(_ state: inout WizardState) -> [WizardEffect] {
         guard problems(state).isEmpty, let request = setupRequest(state) else {
             state.saveError = "Fix the problems listed above first."
             return []

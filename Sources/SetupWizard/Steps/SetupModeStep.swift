@@ -14,6 +14,14 @@ public struct SetupModeStepState: Sendable, Hashable {
     /// False while editing an existing destination whose subscriptions the user has not touched:
     /// saving then keeps them exactly as they were.
     public var changed = false
+
+    /// Step 3 said without keys.
+    public enum Intent: Sendable, Hashable {
+        /// A mode chosen, Quick Setup with or without the event presets, and on to the next screen.
+        case choose(SetupMode, events: Bool)
+        /// "Replace the custom subscriptions?" answered.
+        case replace(Bool)
+    }
 }
 
 extension SetupModeStepState {
@@ -21,38 +29,68 @@ extension SetupModeStepState {
     /// Setup would drop custom subscriptions, so it asks first.
     mutating func update(_ key: Key, replacingAsks: Bool) -> StepResult {
         if confirmReplace {
-            confirmReplace = false
-            guard key == .character("y") || key == .character("Y") else { return StepResult() }
-            var result = choose(.quick)
-            result.next = true
-            return result
+            return answerReplace(key == .character("y") || key == .character("Y"))
         }
         switch key {
         case .up, .backTab: highlight = .quick
         case .down, .tab: highlight = .customized
         case .character("e") where highlight == .quick:
-            events.toggle()
-            // Only what Quick Setup would save changes; under Customized it waits for a choice.
-            if mode == .quick {
-                changed = true
-                return StepResult(changed: true)
-            }
+            return setEvents(!events)
         case .character(" "), .enter:
-            let wanted = highlight
-            if wanted == .quick && mode == .customized && replacingAsks {
-                confirmReplace = true
-                return StepResult()
-            }
-            var result = choose(wanted)
-            if key == .enter {
-                result.next = wanted == .quick
-                result.openSubscriptions = wanted == .customized
-            }
-            return result
+            return chooseHighlighted(replacingAsks: replacingAsks, goOn: key == .enter)
         default:
             break
         }
         return StepResult()
+    }
+
+    /// Step 3's intents (plain mode), through the same rules as the keys.
+    mutating func perform(_ intent: Intent, replacingAsks: Bool) -> StepResult {
+        switch intent {
+        case .replace(let yes):
+            guard confirmReplace else { return StepResult() }
+            return answerReplace(yes)
+        case .choose(let wanted, let withEvents):
+            guard !confirmReplace else { return StepResult() }
+            highlight = wanted
+            var result = StepResult()
+            if wanted == .quick && withEvents != events { result = setEvents(withEvents) }
+            let chosen = chooseHighlighted(replacingAsks: replacingAsks, goOn: true)
+            return StepResult(effects: chosen.effects, changed: result.changed || chosen.changed, next: chosen.next,
+                              openSubscriptions: chosen.openSubscriptions)
+        }
+    }
+
+    private mutating func answerReplace(_ yes: Bool) -> StepResult {
+        confirmReplace = false
+        guard yes else { return StepResult() }
+        var result = choose(.quick)
+        result.next = true
+        return result
+    }
+
+    /// The event presets on or off (e, with Quick Setup pointed at).
+    private mutating func setEvents(_ on: Bool) -> StepResult {
+        events = on
+        // Only what Quick Setup would save changes; under Customized it waits for a choice.
+        guard mode == .quick else { return StepResult() }
+        changed = true
+        return StepResult(changed: true)
+    }
+
+    /// Chooses the option pointed at (Space; Enter also goes on). Dropping custom subscriptions asks first.
+    private mutating func chooseHighlighted(replacingAsks: Bool, goOn: Bool) -> StepResult {
+        let wanted = highlight
+        if wanted == .quick && mode == .customized && replacingAsks {
+            confirmReplace = true
+            return StepResult()
+        }
+        var result = choose(wanted)
+        if goOn {
+            result.next = wanted == .quick
+            result.openSubscriptions = wanted == .customized
+        }
+        return result
     }
 
     private mutating func choose(_ chosen: SetupMode) -> StepResult {

@@ -17,6 +17,16 @@ public struct SourceStepState: Sendable, Hashable {
     public var error: String?
 
     public var type: SourceType { SourceType.allCases[typeIndex] }
+
+    /// Step 1 said without keys.
+    public enum Intent: Sendable, Hashable {
+        /// Row `index` of the source list chosen ("Create a new source" is the last row).
+        case choose(Int)
+        /// The new source's name (nil keeps what is there), then on to its type.
+        case name(String?)
+        /// The new source's type chosen (an index into `SourceType.allCases`): the form is submitted.
+        case type(Int)
+    }
 }
 
 /// What a step's `update` tells the wizard around it: effects to run, whether the user changed
@@ -39,12 +49,7 @@ extension SourceStepState {
             case .up, .backTab: selection = max(0, selection - 1)
             case .down, .tab: selection = min(sourceCount, selection + 1)
             case .enter:
-                if selection == sourceCount {
-                    creating = true
-                    focus = .name
-                } else {
-                    return StepResult(changed: isNewDestination, next: true)
-                }
+                return chooseSelection(sourceCount: sourceCount, isNewDestination: isNewDestination)
             default: break
             }
             return StepResult()
@@ -70,15 +75,7 @@ extension SourceStepState {
                 focus = .list
             }
         case (_, .enter):
-            if let problem = nameProblem(sources: sources) {
-                error = problem
-                focus = .name
-                return StepResult()
-            }
-            error = nil
-            // The source is written (and its write key made known) when the setup is saved.
-            created = Source(id: identifiers.sourceID, name: name.text.trimmingWhitespace(), type: type, writeKey: identifiers.writeKey)
-            return StepResult(changed: true, next: true)
+            return submit(sources: sources, identifiers: identifiers)
         case (.name, _):
             if name.handle(key) {
                 if error != nil { error = nameProblem(sources: sources) }
@@ -88,6 +85,58 @@ extension SourceStepState {
             break
         }
         return StepResult()
+    }
+
+    /// Step 1's intents (plain mode), through the same rules as the keys.
+    mutating func perform(_ intent: Intent, sources: [Source], identifiers: SetupIdentifiers, isNewDestination: Bool) -> StepResult {
+        switch intent {
+        case .choose(let index):
+            guard !creating, (0...sources.count).contains(index) else { return StepResult() }
+            selection = index
+            return chooseSelection(sourceCount: sources.count, isNewDestination: isNewDestination)
+        case .name(let text):
+            guard creating else { return StepResult() }
+            var result = StepResult()
+            if let text, text != name.text {
+                name.set(text.replacingOccurrences(of: "\n", with: " "))
+                if error != nil { error = nameProblem(sources: sources) }
+                result.changed = true
+            }
+            // Nothing to name it by: submitting says what is missing.
+            if name.text.trimmingWhitespace().isEmpty { return submit(sources: sources, identifiers: identifiers) }
+            focus = .type
+            return result
+        case .type(let index):
+            guard creating, SourceType.allCases.indices.contains(index) else { return StepResult() }
+            let changedType = index != typeIndex
+            typeIndex = index
+            var result = submit(sources: sources, identifiers: identifiers)
+            result.changed = result.changed || changedType
+            return result
+        }
+    }
+
+    /// The highlighted row chosen: the new-source form, or the source itself (the step is done).
+    private mutating func chooseSelection(sourceCount: Int, isNewDestination: Bool) -> StepResult {
+        if selection == sourceCount {
+            creating = true
+            focus = .name
+            return StepResult()
+        }
+        return StepResult(changed: isNewDestination, next: true)
+    }
+
+    /// The new-source form submitted: refused in words while the name is missing or taken.
+    private mutating func submit(sources: [Source], identifiers: SetupIdentifiers) -> StepResult {
+        if let problem = nameProblem(sources: sources) {
+            error = problem
+            focus = .name
+            return StepResult()
+        }
+        error = nil
+        // The source is written (and its write key made known) when the setup is saved.
+        created = Source(id: identifiers.sourceID, name: name.text.trimmingWhitespace(), type: type, writeKey: identifiers.writeKey)
+        return StepResult(changed: true, next: true)
     }
 
     /// Esc on the new-source form returns to the list when there is one; true when it did.
