@@ -158,6 +158,27 @@ import Testing
         #expect(words.contains("echo"))
     }
 
+    /// At the smallest size the wizard takes, a long reason is wrapped whole, never cut at the edge
+    /// (it once read "✗ No answer from https://in1.api.clevertap.com: The").
+    @Test func atEightyByTwentyFourAFailedCheckShowsItsWholeReason() async throws {
+        let tmux = try WizardTmux(columns: 80, rows: 24)
+        // Port 9 on loopback: nothing listens, so the connection is refused at once.
+        try await tmux.enterSourceAndCredentials(source: "Web", projectID: "W9R-486-4W5Z", passcode: "pc-secret-1234",
+                                                 endpoint: "http://127.0.0.1:9", andContinue: false)
+        try tmux.keys("Tab")
+        try tmux.keys("Enter")
+        let screen = try await tmux.waitFor("running.")
+        // The message's lines, joined: every word of the reason is on screen, in order.
+        let words = screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "│" }).joined(separator: " ")
+        #expect(words.contains("No answer from http://127.0.0.1:9:"), "\(screen)")
+        #expect(words.contains("Check the endpoint, your network or firewall; for the sandbox, check it is running."), "\(screen)")
+        for line in screen.split(separator: "\n") { #expect(line.count <= 80) }
+        try tmux.keys("C-c")
+        try await tmux.waitFor("Quit without saving?")
+        try tmux.keys("y")
+        try await tmux.waitFor("EXIT:1")
+    }
+
     /// Closing the window (here: killing the tmux session) hangs up the terminal: the wizard must
     /// exit promptly, not spin on a dead terminal, and write nothing it was not told to save.
     @Test func itExitsPromptlyWhenItsTerminalGoesAway() async throws {

@@ -16,10 +16,13 @@ final class WizardTmux {
     let home: String
     var configPath: String { home + "/config/workspace.json" }
 
-    /// Starts `clevertap-actions arguments` at 100x30. When it exits, the pane shows `EXIT:<status>`
+    /// Starts `clevertap-actions arguments` at 100x30 (or the size given). When it exits, the pane shows `EXIT:<status>`
     /// and the `stty -a` of the terminal it left behind, and stays open a minute for inspection
     /// (bounded, so a server that outlives a crashed test still goes away).
-    init(arguments: [String] = [], extraEnvironment: [String: String] = [:], start: Bool = true) throws {
+    init(arguments: [String] = [], extraEnvironment: [String: String] = [:], columns: Int = 100, rows: Int = 30,
+         start: Bool = true) throws {
+        self.columns = columns
+        self.rows = rows
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
         home = NSTemporaryDirectory() + "clevertap-wizard-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -32,12 +35,14 @@ final class WizardTmux {
     }
 
     private var script = ""
+    private let columns: Int
+    private let rows: Int
 
     /// Opens the session (separately from init when a test prepares files first). bash, not sh:
     /// like an interactive shell, bash outlives a Ctrl-C that its child handles and exits from,
     /// so the pane still shows `EXIT:` afterwards (dash dies with the child's SIGINT).
     func start() throws {
-        try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", "bash", "-c", script])
+        try tmux(["new-session", "-d", "-s", session, "-x", "\(columns)", "-y", "\(rows)", "bash", "-c", script])
     }
 
     deinit {
@@ -180,8 +185,10 @@ final class WizardTmux {
     }
 
     /// Steps 1 and 2 as a new user does them: a new source, then the credentials with `endpoint` as
-    /// the custom endpoint (the last row of the region grid), ending on step 3.
-    func enterSourceAndCredentials(source: String, projectID: String, passcode: String, endpoint: String) async throws {
+    /// the custom endpoint (the last row of the region grid), ending on step 3 (or, with
+    /// `andContinue: false`, on the endpoint field).
+    func enterSourceAndCredentials(source: String, projectID: String, passcode: String, endpoint: String,
+                                   andContinue: Bool = true) async throws {
         try await waitFor("Step 1 of 4: Source")
         try type(source)
         try keys("Enter")
@@ -194,6 +201,6 @@ final class WizardTmux {
         try press("Down", times: Region.catalog.count)
         try keys("Tab")
         try type(endpoint)
-        try keys("Enter")
+        if andContinue { try keys("Enter") }
     }
 }
