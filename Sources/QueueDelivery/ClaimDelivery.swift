@@ -25,7 +25,8 @@ struct ClaimDelivery: Sendable {
     /// Why a record did not go through, worst first: a retryable failure wins over nothing, a
     /// permanent one over a retryable one.
     enum Failure: Sendable {
-        case retry(String)
+        /// Worth another attempt; `after` is the wait the server asked for (`Retry-After`), if any.
+        case retry(String, after: Duration?)
         case dead(String)
     }
 
@@ -97,14 +98,15 @@ struct ClaimDelivery: Sendable {
             case .dead(let reason)?:
                 outcome.resolutions.append(RecordResolution(record, .dead(reason: reason)))
                 outcome.dead += 1
-            case .retry(let reason)?:
+            case .retry(let reason, let serverWait)?:
                 let age = finished.timeIntervalSince(record.enqueuedAt)
                 if age >= Self.seconds(settings.giveUpAfter) {
                     outcome.resolutions.append(RecordResolution(record, .dead(
                         reason: "gave up after \(record.attempts + 1) attempt(s) over \(Int(age)) s; last: \(reason)")))
                     outcome.dead += 1
                 } else {
-                    let wait = settings.backoff.delay(afterAttempt: record.attempts + 1, retryAfter: nil)
+                    // A Retry-After from CleverTap (or the sandbox) wins over the backoff, capped by it.
+                    let wait = settings.backoff.delay(afterAttempt: record.attempts + 1, retryAfter: serverWait)
                     outcome.resolutions.append(RecordResolution(record, .retry(at: finished + Self.seconds(wait), reason: reason)))
                     outcome.retried += 1
                 }
@@ -134,7 +136,7 @@ struct ClaimDelivery: Sendable {
             case .rejected(let rejection):
                 failed.append((item.row, .dead("CleverTap \(rejection)")))
             case .failed(let error):
-                failed.append((item.row, Self.retries(error) ? .retry(error.description) : .dead(error.description)))
+                failed.append((item.row, Self.retries(error) ? .retry(error.description, after: result.retryAfter) : .dead(error.description)))
             }
         }
         return (failed, result.attempts)

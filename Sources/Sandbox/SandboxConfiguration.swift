@@ -105,14 +105,17 @@ public struct SandboxConfiguration: Sendable {
     public var nestedObjects: Bool
     /// How many recent requests `GET /sandbox/requests` keeps.
     public var recentRequestLimit: Int
+    /// Sent as `Retry-After` (seconds) with every 429 and 5xx answer; nil sends none (as CleverTap documents).
+    public var retryAfterSeconds: Int?
 
     public init(port: Int = 0, accounts: [SandboxAccount] = [.demo], stateFile: String? = nil,
                 faults: [SandboxFault] = [], failureRate: Double = 0, seed: UInt64 = 1,
                 latency: Duration = .zero, timeoutHold: Duration = .seconds(60),
                 uploadConcurrencyLimit: Int = 15, deleteConcurrencyLimit: Int = 3,
                 restrictedEventNames: Set<String> = Set(EventDataRules.restrictedNames),
-                nestedObjects: Bool = false, recentRequestLimit: Int = 100)
+                nestedObjects: Bool = false, recentRequestLimit: Int = 100, retryAfterSeconds: Int? = nil)
     {
+        self.retryAfterSeconds = retryAfterSeconds
         self.port = port
         self.accounts = accounts
         self.stateFile = stateFile

@@ -61,7 +61,11 @@ struct SandboxResponder: HTTPResponder {
             return Self.failure(413, "Request body larger than \(Self.maximumBodyBytes) bytes")
         }
         var fault: SandboxFault?
-        let response = await answer(request, path: path, body: body, fault: &fault)
+        var response = await answer(request, path: path, body: body, fault: &fault)
+        // A rate limit or a server fault may say when to come back, as a real server can.
+        if let seconds = configuration.retryAfterSeconds, response.status == 429 || response.status >= 500 {
+            response.retryAfter = String(seconds)
+        }
         await store.log(LoggedRequest(
             sequence: 0, method: request.method.rawValue, path: path,
             headers: Redactor.redactHeaders(request.headers.map { ($0.name.rawName, $0.value) }),

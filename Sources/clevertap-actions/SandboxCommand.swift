@@ -45,14 +45,21 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Milliseconds added to every API call.", valueName: "n"))
     var latencyMs: Int = 0
 
+    @Option(help: ArgumentHelp("Send Retry-After: N (seconds) with every 429 and 5xx answer.", valueName: "n"))
+    var retryAfter: Int?
+
     func run() async throws {
         guard (0...65535).contains(port) else { throw Console.usage("--port \(port) is out of range; expected 0-65535", command: "sandbox") }
         guard latencyMs >= 0 else { throw Console.usage("--latency-ms must be 0 or more", command: "sandbox") }
+        if let retryAfter, !(0...86_400).contains(retryAfter) {
+            throw Console.usage("--retry-after must be 0 to 86400 seconds, got \(retryAfter)", command: "sandbox")
+        }
         guard (0...1).contains(failureRate) else {
             throw Console.usage(SandboxConfigurationError.invalidFailureRate(failureRate).description, command: "sandbox")
         }
         var configuration = SandboxConfiguration(port: port, stateFile: state, failureRate: failureRate, seed: seed,
                                                  latency: .milliseconds(latencyMs))
+        configuration.retryAfterSeconds = retryAfter
         switch (projectId, passcodeEnv) {
         case (nil, nil): break
         case (let id?, let variable?):

@@ -1,6 +1,7 @@
 import CleverTapCore
 import Foundation
 import Sandbox
+import Synchronization
 import Testing
 
 /// A temporary directory for one test, removed afterwards.
@@ -169,6 +170,28 @@ enum DeliverFixtures {
         #expect(report.subscriptions[0].processed == 20)
         #expect(profiles.count == 20)
         #expect(report.exitStatus == 0)
+    }
+
+    /// The sandbox's `--retry-after` header reaches the client, whose next attempt waits exactly that
+    /// long instead of its own backoff (seen through the client's retry notice: nothing is timed).
+    @Test func aRetryAfterHeaderSetsTheClientsWait() async throws {
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration(faults: [.status(429)], retryAfterSeconds: 1)).start()
+        let notices = Mutex<[RetryNotice]>([])
+        var configuration = CleverTapClientConfiguration(baseURL: sandbox.baseURL, accountID: SandboxAccount.demo.projectID,
+                                                         passcode: SandboxAccount.demo.passcode,
+                                                         retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .seconds(5)))
+        configuration.onRetry = { notice in notices.withLock { $0.append(notice) } }
+        let client = try CleverTapClient(configuration: configuration)
+        let result = await client.upload([["type": "profile", "identity": "ra-1", "profileData": ["Name": "R"]]])
+        try await client.shutdown()
+        let answers = await DeliverFixtures.requests(sandbox, path: "/1/upload")
+        await sandbox.stop()
+        #expect(result.isSuccess)
+        #expect(answers.map { $0["status"] } == [429, 200])
+        let seen = notices.withLock { $0 }
+        #expect(seen.count == 1)
+        #expect(seen.first?.delay == .seconds(1))
+        #expect(seen.first?.reason.contains("429") == true || seen.first?.reason.lowercased().contains("rate") == true)
     }
 
     @Test func aRequestThatFailsOnEveryAttemptIsDeadLetteredNotLost() async throws {

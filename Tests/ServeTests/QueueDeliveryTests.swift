@@ -18,10 +18,11 @@ import Testing
     }
 
     /// Runs the workers until nothing is pending (or `deadline` passes), then stops them.
-    static func deliverAll(_ queue: any EventQueue, _ routes: [DeliveryRoute], deadline: Duration = .seconds(30)) async throws -> QueueStatus {
+    static func deliverAll(_ queue: any EventQueue, _ routes: [DeliveryRoute], deadline: Duration = .seconds(30),
+                           longestWait: Duration = .milliseconds(200)) async throws -> QueueStatus {
         let service = DeliveryService(queue: queue, routes: routes, settings: DeliverySettings(
             loopsPerDestination: 2, linger: .milliseconds(20),
-            backoff: RetryPolicy(maxAttempts: 100, baseDelay: .milliseconds(50), maxDelay: .milliseconds(200))))
+            backoff: RetryPolicy(maxAttempts: 100, baseDelay: .milliseconds(50), maxDelay: longestWait)))
         let running = Task { try await service.run() }
         let clock = ContinuousClock()
         let end = clock.now + deadline
@@ -65,6 +66,32 @@ import Testing
         #expect(await sandbox.profile(identity: "u3") != nil)
         let uploads = (await sandbox.recentRequestsJSON())["requests"]?.arrayValue?.filter { $0["path"]?.stringValue == "/1/upload" } ?? []
         #expect(uploads.count >= 2, "the 503 upload was retried")
+        try await client.shutdown()
+        await queue.close()
+        await sandbox.stop()
+    }
+
+    /// A 503 that says `Retry-After: 30` is not tried again after the queue's 50 ms backoff: the
+    /// server's wait wins (the client made its own attempt count, then the queue holds the record).
+    @Test func aRetryAfterFromTheServerSetsTheQueuesNextAttempt() async throws {
+        let directory = NSTemporaryDirectory() + "serve-delivery-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sandbox = try await SandboxServer(configuration: SandboxConfiguration(faults: [.status(503)], retryAfterSeconds: 30)).start()
+        let queue = try SQLiteEventQueue(path: directory + "/queue.sqlite")
+        _ = try await queue.enqueue(EnqueueRequest(sourceID: "src-1", destinationIDs: ["dst-1"], events: [
+            Self.event(#"{"type":"identify","userId":"u1","traits":{"email":"u1@example.com"}}"#, "u1", "m1"),
+        ]), now: Date())
+        let client = try CleverTapClient(configuration: CleverTapClientConfiguration(
+            baseURL: sandbox.baseURL, accountID: SandboxAccount.demo.projectID, passcode: SandboxAccount.demo.passcode,
+            connectTimeout: .seconds(2), requestTimeout: .seconds(5), retryPolicy: .none))
+        let routes = DeliveryRoute.make(destinations: [Self.destination(sandbox)]) { _ in client }
+        // The backoff alone would try again after 50 ms; it allows waits up to a minute.
+        let status = try await Self.deliverAll(queue, routes, deadline: .milliseconds(1500), longestWait: .seconds(60))
+        let counts = status.counts(for: "dst-1")
+        #expect(counts[.retrying] == 1, "\(status)")
+        #expect(counts[.delivered] == 0)
+        #expect(status.recentErrors.first?.reason.contains("503") == true)
+        #expect(await sandbox.profile(identity: "u1") == nil)
         try await client.shutdown()
         await queue.close()
         await sandbox.stop()

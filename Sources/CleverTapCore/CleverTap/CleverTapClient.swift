@@ -179,13 +179,15 @@ public final class CleverTapClient: Sendable {
                 } catch {
                     result.outcomes += Array(repeating: .failed(error), count: range.count)
                     result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                         httpStatus: exchange.status, error: error))
+                                                         httpStatus: exchange.status, error: error,
+                                                         retryAfter: exchange.retryAfter))
                     stopError = error
                 }
             case .failure(let error):
                 result.outcomes += Array(repeating: .failed(error), count: range.count)
                 result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                     httpStatus: exchange.status, error: error))
+                                                     httpStatus: exchange.status, error: error,
+                                                         retryAfter: exchange.retryAfter))
                 if !error.concernsOnlyThisBatch { stopError = error }
             }
         }
@@ -230,7 +232,7 @@ public final class CleverTapClient: Sendable {
             }
             result.outcomes += Array(repeating: failure.map { .failed($0) } ?? .processed, count: range.count)
             result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                 httpStatus: exchange.status, error: failure))
+                                                 httpStatus: exchange.status, error: failure, retryAfter: exchange.retryAfter))
             if let failure, !failure.concernsOnlyThisBatch { stopError = failure }
         }
         return result
@@ -288,6 +290,8 @@ public final class CleverTapClient: Sendable {
         var outcome: Result<[UInt8], CleverTapError>
         var attempts: Int
         var status: Int?
+        /// The server's `Retry-After` in the last answer, when the request failed for good.
+        var retryAfter: Duration? = nil
     }
 
     static func headerPairs(_ configuration: CleverTapClientConfiguration) -> [(name: String, value: String)] {
@@ -367,14 +371,14 @@ public final class CleverTapClient: Sendable {
             guard failure.isTransient, attempt < policy.maxAttempts, !Task.isCancelled, !(unreachable && endpointDown.value) else {
                 if unreachable { endpointDown.set(true) }
                 logger.error("POST \(path) gave up after \(attempt) attempt(s): \(failure)")
-                return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus)
+                return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus, retryAfter: retryAfter)
             }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
             configuration.onRetry?(RetryNotice(failedAttempt: attempt, maxAttempts: policy.maxAttempts,
                                                reason: failure.description, delay: delay))
             logger.warning("POST \(path) attempt \(attempt) failed, retrying in \(delay): \(failure)")
             do { try await Task.sleep(for: delay) } catch {
-                return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus)
+                return Exchange(outcome: .failure(failure), attempts: attempt, status: lastStatus, retryAfter: retryAfter)
             }
         }
     }

@@ -34,12 +34,15 @@ public struct RequestReport: Sendable, Hashable {
     public var httpStatus: Int?
     /// Why it failed as a whole, nil when CleverTap answered 2xx.
     public var error: CleverTapError?
+    /// The wait the server asked for (`Retry-After`) in the last answer of a failed request.
+    public var retryAfter: Duration?
 
-    public init(range: Range<Int>, attempts: Int, httpStatus: Int?, error: CleverTapError?) {
+    public init(range: Range<Int>, attempts: Int, httpStatus: Int?, error: CleverTapError?, retryAfter: Duration? = nil) {
         self.range = range
         self.attempts = attempts
         self.httpStatus = httpStatus
         self.error = error
+        self.retryAfter = retryAfter
     }
 }
 
@@ -61,6 +64,8 @@ public struct CleverTapResult: Sendable, Hashable {
     }
 
     public var isSuccess: Bool { unattributed.isEmpty && outcomes.allSatisfy(\.isProcessed) }
+    /// The longest wait a failed request's server asked for, so a later retry can honour it.
+    public var retryAfter: Duration? { requests.compactMap(\.retryAfter).max() }
     public var processedCount: Int { outcomes.lazy.filter(\.isProcessed).count }
     /// HTTP attempts over all requests, retries included.
     public var attempts: Int { requests.reduce(0) { $0 + $1.attempts } }
