@@ -37,6 +37,16 @@ public protocol EventQueue: Sendable {
     /// records go out at once instead of after the lease; a shared store leaves leases to expire.
     func takeOver(now: Date) async throws(QueueError)
 
+    /// The progress `deliver --queue` committed for an input, if any.
+    func progress(key: String) async throws(QueueError) -> InputProgress?
+
+    /// Records of `sourceID` not yet resolved (waiting, in flight, retrying), all destinations.
+    func pendingCount(sourceID: String) async throws(QueueError) -> Int
+
+    /// Removes and returns up to `limit` dead records of `sourceID`, oldest first: `deliver`
+    /// writes them to its dead-letter file, which is then their one place.
+    func takeDead(sourceID: String, limit: Int) async throws(QueueError) -> [DeadRecord]
+
     /// Succeeds when the queue can be read and written (for `GET /ready`).
     func ping() async throws(QueueError)
 
@@ -78,12 +88,52 @@ public struct EnqueueRequest: Sendable, Hashable {
     public var destinationIDs: [String]
     public var events: [IncomingEvent]
     public var rejected: [RejectedEvent]
+    /// How far through an input file these events go (`deliver --queue`): committed with them.
+    public var progress: InputProgress?
 
-    public init(sourceID: String, destinationIDs: [String], events: [IncomingEvent], rejected: [RejectedEvent] = []) {
+    public init(sourceID: String, destinationIDs: [String], events: [IncomingEvent], rejected: [RejectedEvent] = [],
+                progress: InputProgress? = nil) {
         self.sourceID = sourceID
         self.destinationIDs = destinationIDs
         self.events = events
         self.rejected = rejected
+        self.progress = progress
+    }
+}
+
+/// How far `deliver --queue` got through one input file, committed in the same transaction as
+/// the events read up to there: a rerun after a crash or a signal continues after them instead of
+/// sending them again.
+public struct InputProgress: Sendable, Hashable {
+    /// Names the input: destination, absolute path, device and inode.
+    public var key: String
+    /// A hash of the file's first 4 KiB when it was read: another file under the same name starts over.
+    public var headHash: String
+    /// The file's size then: a smaller file now (rewritten, truncated) starts over.
+    public var size: Int64
+    /// Top-level items (lines, array elements, batch envelopes) consumed from the start.
+    public var consumed: Int
+
+    public init(key: String, headHash: String, size: Int64, consumed: Int) {
+        self.key = key
+        self.headHash = headHash
+        self.size = size
+        self.consumed = consumed
+    }
+}
+
+/// A record that went dead, taken out of the queue with why.
+public struct DeadRecord: Sendable, Hashable {
+    public var destinationID: String
+    public var messageID: String
+    public var payload: [UInt8]
+    public var reason: String
+
+    public init(destinationID: String, messageID: String, payload: [UInt8], reason: String) {
+        self.destinationID = destinationID
+        self.messageID = messageID
+        self.payload = payload
+        self.reason = reason
     }
 }
 

@@ -51,6 +51,11 @@ public final class PostgresEventQueue: EventQueue {
                         payload BYTEA NOT NULL, received_at BIGINT NOT NULL)
                     """, logger: self.logger)
                 try await connection.query("CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value BIGINT NOT NULL)", logger: self.logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS input_progress(key TEXT PRIMARY KEY, head_hash TEXT NOT NULL, size BIGINT NOT NULL,
+                        consumed BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                    """, logger: self.logger)
+                try await connection.query("CREATE INDEX IF NOT EXISTS records_source ON records(source_id, state)", logger: self.logger)
             }
         } catch {
             runner.cancel()
@@ -91,6 +96,14 @@ public final class PostgresEventQueue: EventQueue {
                 result.rejected += 1
             }
             if result.duplicates > 0 { try await Self.add(result.duplicates, to: "duplicates", connection, logger) }
+            if let progress = request.progress {
+                try await connection.query("""
+                    INSERT INTO input_progress(key, head_hash, size, consumed, updated_at)
+                    VALUES (\(progress.key), \(progress.headHash), \(progress.size), \(Int64(progress.consumed)), \(nowMS))
+                    ON CONFLICT (key) DO UPDATE SET head_hash = EXCLUDED.head_hash, size = EXCLUDED.size,
+                        consumed = EXCLUDED.consumed, updated_at = EXCLUDED.updated_at
+                    """, logger: logger)
+            }
             if Int.random(in: 0..<100) == 0 {
                 try await connection.query("DELETE FROM message_ids WHERE seen_at < \(cutoff)", logger: logger)
             }
@@ -229,6 +242,42 @@ public final class PostgresEventQueue: EventQueue {
                 RETURNING 1
                 """, logger: logger).collect()
             return rows.count
+        }
+    }
+
+    public func progress(key: String) async throws(QueueError) -> InputProgress? {
+        try await transaction { connection, logger in
+            let rows = try await connection.query("SELECT head_hash, size, consumed FROM input_progress WHERE key = \(key)", logger: logger)
+            for try await (hash, size, consumed) in rows.decode((String, Int64, Int64).self) {
+                return InputProgress(key: key, headHash: hash, size: size, consumed: Int(consumed))
+            }
+            return nil
+        }
+    }
+
+    public func pendingCount(sourceID: String) async throws(QueueError) -> Int {
+        try await transaction { connection, logger in
+            let rows = try await connection.query(
+                "SELECT COUNT(*)::BIGINT FROM records WHERE source_id = \(sourceID) AND state = 'pending'", logger: logger)
+            var count = 0
+            for try await value in rows.decode(Int64.self) { count = Int(value) }
+            return count
+        }
+    }
+
+    public func takeDead(sourceID: String, limit: Int) async throws(QueueError) -> [DeadRecord] {
+        try await transaction { connection, logger in
+            let rows = try await connection.query("""
+                DELETE FROM records WHERE id IN (
+                    SELECT id FROM records WHERE source_id = \(sourceID) AND state = 'dead' ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING id, destination_id, message_id, payload, last_error
+                """, logger: logger)
+            var taken: [(Int64, DeadRecord)] = []
+            for try await (id, destination, message, payload, reason) in rows.decode((Int64, String, String, ByteBuffer, String?).self) {
+                taken.append((id, DeadRecord(destinationID: destination, messageID: message, payload: Array(payload.readableBytesView),
+                                             reason: reason ?? "dead")))
+            }
+            return taken.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 

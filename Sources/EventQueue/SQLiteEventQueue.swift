@@ -90,6 +90,14 @@ public final class SQLiteEventQueue: EventQueue {
                 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-deliver-progress") { db in
+            try db.execute(sql: """
+                CREATE TABLE input_progress(
+                    key TEXT PRIMARY KEY, head_hash TEXT NOT NULL, size INTEGER NOT NULL,
+                    consumed INTEGER NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX records_source ON records(source_id, state);
+                """)
+        }
         return migrator
     }
 
@@ -125,7 +133,44 @@ public final class SQLiteEventQueue: EventQueue {
                 result.rejected += 1
             }
             if result.duplicates > 0 { try Self.add(result.duplicates, to: "duplicates", db) }
+            if let progress = request.progress {
+                try db.execute(sql: """
+                    INSERT INTO input_progress(key, head_hash, size, consumed, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET head_hash = excluded.head_hash, size = excluded.size,
+                        consumed = excluded.consumed, updated_at = excluded.updated_at
+                    """, arguments: [progress.key, progress.headHash, progress.size, progress.consumed, nowMS])
+            }
             return result
+        }
+    }
+
+    public func progress(key: String) async throws(QueueError) -> InputProgress? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT head_hash, size, consumed FROM input_progress WHERE key = ?", arguments: [key]).map { row in
+                InputProgress(key: key, headHash: row["head_hash"], size: row["size"], consumed: row["consumed"])
+            }
+        }
+    }
+
+    public func pendingCount(sourceID: String) async throws(QueueError) -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE source_id = ? AND state = 'pending'", arguments: [sourceID]) ?? 0
+        }
+    }
+
+    public func takeDead(sourceID: String, limit: Int) async throws(QueueError) -> [DeadRecord] {
+        try await write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, destination_id, message_id, payload, last_error FROM records
+                WHERE source_id = ? AND state = 'dead' ORDER BY id LIMIT ?
+                """, arguments: [sourceID, limit])
+            let delete = try db.cachedStatement(sql: "DELETE FROM records WHERE id = ?")
+            return try rows.map { row in
+                try delete.execute(arguments: [row["id"] as Int64])
+                let payload: Data = row["payload"]
+                return DeadRecord(destinationID: row["destination_id"], messageID: row["message_id"], payload: Array(payload),
+                                  reason: row["last_error"] ?? "dead")
+            }
         }
     }
 

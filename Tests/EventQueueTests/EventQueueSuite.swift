@@ -255,6 +255,54 @@ let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         await queue.close()
     }
 
+    /// `deliver --queue`'s place in a file is stored with the events, in the same transaction,
+    /// and kept across a reopen; later progress replaces earlier.
+    @Test(arguments: QueueKind.all)
+    func inputProgressIsCommittedWithItsEvents(kind: QueueKind) async throws {
+        let directory = try QueueTempDirectory()
+        var queue = try await kind.make(directory.path)
+        #expect(try await queue.progress(key: "k1") == nil)
+        let first = InputProgress(key: "k1", headHash: "abc", size: 400, consumed: 2)
+        _ = try await queue.enqueue(EnqueueRequest(sourceID: "f1", destinationIDs: ["d1"], events: [event("u1", "0"), event("u2", "1")],
+                                                   progress: first), now: t0)
+        #expect(try await queue.progress(key: "k1") == first)
+        await queue.close()
+        queue = try await kind.make(directory.path)
+        let second = InputProgress(key: "k1", headHash: "abc", size: 400, consumed: 3)
+        _ = try await queue.enqueue(EnqueueRequest(sourceID: "f1", destinationIDs: ["d1"], events: [event("u3", "2")], progress: second),
+                                    now: t0)
+        #expect(try await queue.progress(key: "k1") == second)
+        #expect(try await queue.progress(key: "k2") == nil)
+        #expect(try await queue.pendingCount(sourceID: "f1") == 3)
+        #expect(try await queue.pendingCount(sourceID: "other") == 0)
+        await queue.close()
+    }
+
+    /// Dead records of one source leave the queue once taken (the dead-letter file is then their
+    /// place); other sources' and pending records stay.
+    @Test(arguments: QueueKind.all)
+    func deadRecordsOfASourceAreTakenOutOnce(kind: QueueKind) async throws {
+        let directory = try QueueTempDirectory()
+        let queue = try await kind.make(directory.path)
+        _ = try await queue.enqueue(EnqueueRequest(sourceID: "f1", destinationIDs: ["d1"],
+                                                   events: [event("u1", "a"), event("u2", "b"), event("u3", "c")]), now: t0)
+        _ = try await queue.enqueue(EnqueueRequest(sourceID: "s2", destinationIDs: ["d1"], events: [event("u4", "d")]), now: t0)
+        let claimed = try await queue.claim(destinationID: "d1", limit: 10, lease: .seconds(30), now: t0)
+        #expect(claimed.map(\.messageID) == ["a", "b", "c", "d"])
+        try await queue.resolve([RecordResolution(claimed[0], .dead(reason: "code 515")), RecordResolution(claimed[1], .delivered),
+                                 RecordResolution(claimed[2], .dead(reason: "code 512")), RecordResolution(claimed[3], .dead(reason: "x"))],
+                                now: t0)
+        #expect(try await queue.pendingCount(sourceID: "f1") == 0)
+        let dead = try await queue.takeDead(sourceID: "f1", limit: 1)
+        #expect(dead.map(\.messageID) == ["a"])
+        #expect(dead.first?.reason == "code 515")
+        #expect(dead.first?.payload == event("u1", "a").payload)
+        #expect(try await queue.takeDead(sourceID: "f1", limit: 10).map(\.messageID) == ["c"])
+        #expect(try await queue.takeDead(sourceID: "f1", limit: 10).isEmpty)
+        #expect(try await queue.status(now: t0).counts(for: "d1")[.dead] == 1)  // s2's stays for replay
+        await queue.close()
+    }
+
     @Test(arguments: QueueKind.all)
     func recordsSurviveClosingAndReopening(kind: QueueKind) async throws {
         let directory = try QueueTempDirectory()
