@@ -180,7 +180,7 @@ import Testing
     }
 
     /// Closing the window (here: killing the tmux session) hangs up the terminal: the wizard must
-    /// exit promptly, not spin on a dead terminal, and write nothing it was not told to save.
+    /// exit promptly (not spin on a dead terminal) and write nothing it was not told to save.
     @Test func itExitsPromptlyWhenItsTerminalGoesAway() async throws {
         let tmux = try WizardTmux()
         try await tmux.waitFor("Step 1 of 4: Source")
@@ -189,13 +189,14 @@ import Testing
         let pid = try #require(try tmux.wizardPID())
         try tmux.tmux(["kill-session", "-t", tmux.session])
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(3)
+        // Promptly means within a poll or two; the bound leaves room for a loaded 2-core machine.
+        let deadline = clock.now + .seconds(10)
         while Self.isRunning(pid) && clock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         let stillRunning = Self.isRunning(pid)
         if stillRunning { kill(pid, SIGKILL) }
-        #expect(!stillRunning, "the wizard was still running 3 s after its terminal went away")
+        #expect(!stillRunning, "the wizard was still running 10 s after its terminal went away")
         #expect(!FileManager.default.fileExists(atPath: tmux.configPath))
     }
 

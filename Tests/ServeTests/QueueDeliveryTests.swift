@@ -86,7 +86,20 @@ import Testing
             connectTimeout: .seconds(2), requestTimeout: .seconds(5), retryPolicy: .none))
         let routes = DeliveryRoute.make(destinations: [Self.destination(sandbox)]) { _ in client }
         // The backoff alone would try again after 50 ms; it allows waits up to a minute.
-        let status = try await Self.deliverAll(queue, routes, deadline: .milliseconds(1500), longestWait: .seconds(60))
+        let service = DeliveryService(queue: queue, routes: routes, settings: DeliverySettings(
+            loopsPerDestination: 1, linger: .milliseconds(20),
+            backoff: RetryPolicy(maxAttempts: 100, baseDelay: .milliseconds(50), maxDelay: .seconds(60))))
+        let running = Task { try await service.run() }
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(30)
+        while try await queue.status(now: Date()).counts(for: "dst-1")[.retrying] == 0 && clock.now < end {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Twenty backoffs later it still waits for the server's 30 s.
+        try await Task.sleep(for: .seconds(1))
+        service.stop()
+        try await running.value
+        let status = try await queue.status(now: Date())
         let counts = status.counts(for: "dst-1")
         #expect(counts[.retrying] == 1, "\(status)")
         #expect(counts[.delivered] == 0)
