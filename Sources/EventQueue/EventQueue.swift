@@ -90,14 +90,18 @@ public struct EnqueueRequest: Sendable, Hashable {
     public var rejected: [RejectedEvent]
     /// How far through an input file these events go (`deliver --queue`): committed with them.
     public var progress: InputProgress?
+    /// Drop `messageId`s seen from the source within the window (the intake's rule). A file's
+    /// events are kept from repeating by their progress instead, and all of them are sent.
+    public var deduplicate: Bool
 
     public init(sourceID: String, destinationIDs: [String], events: [IncomingEvent], rejected: [RejectedEvent] = [],
-                progress: InputProgress? = nil) {
+                progress: InputProgress? = nil, deduplicate: Bool = true) {
         self.sourceID = sourceID
         self.destinationIDs = destinationIDs
         self.events = events
         self.rejected = rejected
         self.progress = progress
+        self.deduplicate = deduplicate
     }
 }
 

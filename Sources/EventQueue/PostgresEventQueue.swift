@@ -69,15 +69,17 @@ public final class PostgresEventQueue: EventQueue {
         return try await transaction { connection, logger in
             var result = EnqueueResult()
             for event in request.events {
-                // A row comes back when the id is new, or was last seen before the window.
-                let fresh = try await connection.query("""
-                    INSERT INTO message_ids(source_id, message_id, seen_at) VALUES (\(request.sourceID), \(event.messageID), \(nowMS))
-                    ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE message_ids.seen_at < \(cutoff)
-                    RETURNING 1
-                    """, logger: logger).collect()
-                if fresh.isEmpty {
-                    result.duplicates += 1
-                    continue
+                if request.deduplicate {
+                    // A row comes back when the id is new, or was last seen before the window.
+                    let fresh = try await connection.query("""
+                        INSERT INTO message_ids(source_id, message_id, seen_at) VALUES (\(request.sourceID), \(event.messageID), \(nowMS))
+                        ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE message_ids.seen_at < \(cutoff)
+                        RETURNING 1
+                        """, logger: logger).collect()
+                    if fresh.isEmpty {
+                        result.duplicates += 1
+                        continue
+                    }
                 }
                 let payload = ByteBuffer(bytes: event.payload)
                 for destination in request.destinationIDs {

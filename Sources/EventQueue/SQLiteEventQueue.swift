@@ -116,11 +116,13 @@ public final class SQLiteEventQueue: EventQueue {
                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                 """)
             for event in request.events {
-                if try Bool.fetchOne(seen, arguments: [request.sourceID, event.messageID]) != nil {
-                    result.duplicates += 1
-                    continue
+                if request.deduplicate {
+                    if try Bool.fetchOne(seen, arguments: [request.sourceID, event.messageID]) != nil {
+                        result.duplicates += 1
+                        continue
+                    }
+                    try remember.execute(arguments: [request.sourceID, event.messageID, nowMS])
                 }
-                try remember.execute(arguments: [request.sourceID, event.messageID, nowMS])
                 let payload = Data(event.payload)
                 for destination in request.destinationIDs {
                     try insert.execute(arguments: [destination, request.sourceID, event.identity, event.messageID, payload, nowMS, nowMS, nowMS])

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CleverTapCore
+import EventQueue
 import Foundation
+import QueueDelivery
 
 /// `deliver`: stream event files through the destination's subscriptions to CleverTap.
 struct DeliverCommand: AsyncParsableCommand {
@@ -17,6 +19,12 @@ struct DeliverCommand: AsyncParsableCommand {
             report names every record that has no record anywhere. Ctrl-C or SIGTERM stops reading \
             and finishes what is in flight, then prints the report; a second signal dead-letters what \
             is in flight instead.
+
+            With --queue the files go through a durable queue (as `serve` delivers): each chunk of a file \
+            is committed with how far it goes, so after a kill, a signal or a full disk the same command \
+            continues where it stopped instead of sending everything again ($incr and $add apply once). \
+            Records still failing after --give-up-after are dead-lettered; ones left queued by a \
+            signal are sent by the next run.
 
             Exit status: 0 all processed; 1 something was dead-lettered or lost, the run was \
             interrupted, or output could not be written; 2 usage or configuration error (including a \
@@ -45,8 +53,17 @@ struct DeliverCommand: AsyncParsableCommand {
     var batchSize: Int?
 
     @Option(name: .customLong("flush-interval"), help: ArgumentHelp(
-        "Seconds a partial batch may wait before it is sent anyway (for slow streams).", valueName: "seconds"))
-    var flushInterval: Double = 1
+        "Seconds a partial batch may wait before it is sent anyway (for slow streams; default 1).", valueName: "seconds"))
+    var flushInterval: Double?
+
+    @Option(help: ArgumentHelp(
+        "Resumable: go through this queue (sqlite:PATH or postgres://USER@HOST:PORT/DB); a rerun continues where a stopped run ended.",
+        valueName: "url"))
+    var queue: String?
+
+    @Option(name: .customLong("give-up-after"), help: ArgumentHelp(
+        "With --queue: seconds after which a record that still fails is dead-lettered (default 900).", valueName: "seconds"))
+    var giveUpAfter: Double?
 
     @Flag(name: .customLong("dry-run"), help: "Send nothing; write the requests that would be sent as NDJSON.")
     var dryRun = false
@@ -64,7 +81,20 @@ struct DeliverCommand: AsyncParsableCommand {
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        if !(flushInterval > 0) { throw ValidationError("--flush-interval must be a positive number of seconds, got \(flushInterval)") }
+        if let flushInterval, !(flushInterval > 0) {
+            throw ValidationError("--flush-interval must be a positive number of seconds, got \(flushInterval)")
+        }
+        if let giveUpAfter, !(giveUpAfter > 0) { throw ValidationError("--give-up-after must be a positive number of seconds") }
+        if queue == nil && giveUpAfter != nil { throw ValidationError("--give-up-after applies with --queue") }
+        if queue != nil {
+            if dryRun { throw ValidationError("--queue sends through a queue; --dry-run sends nothing: use one of them") }
+            if files.isEmpty || files.contains("-") {
+                throw ValidationError("--queue resumes files by their place in them: name event files (standard input cannot be resumed)")
+            }
+            if concurrency != nil || batchSize != nil || flushInterval != nil {
+                throw ValidationError("--concurrency, --batch-size and --flush-interval apply without --queue (the queue's workers batch by 1000 and 100 within CleverTap's 15/3 limits)")
+            }
+        }
         if output != nil && !dryRun { throw ValidationError("--output only applies with --dry-run") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
@@ -122,7 +152,8 @@ struct DeliverCommand: AsyncParsableCommand {
         // Past `ulimit -f` a write must fail (and be reported), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
 
-        let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64((flushInterval * 1000).rounded())))
+        if let queue { return try await runThroughQueue(queue, destination: destination, inputs: inputs, deadLetters: deadLetters) }
+        let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64(((flushInterval ?? 1) * 1000).rounded())))
         // A dry run writes requests in input order, so it sends one at a time.
         let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: dryRun)
 
@@ -142,24 +173,7 @@ struct DeliverCommand: AsyncParsableCommand {
                 requestsLost = true
             }
         } else {
-            let passcode: Secret
-            do throws(CredentialError) {
-                passcode = try destination.passcode.resolve(environment: ProcessInfo.processInfo.environment)
-            } catch {
-                Console.error("destination \"\(destination.name)\": \(error)")
-                throw ExitCode(2)
-            }
-            var base = destination.endpoint.baseURL
-            if let endpoint {
-                do throws(EndpointError) { base = try CustomEndpoint.validate(endpoint) } catch {
-                    throw Console.usage("--endpoint: \(error)", command: "deliver")
-                }
-            }
-            let configuration = CleverTapClientConfiguration(baseURL: base, accountID: destination.projectID, passcode: passcode)
-            let client: CleverTapClient
-            do throws(CleverTapError) { client = try CleverTapClient(configuration: configuration) } catch {
-                throw Console.usage(error.description, command: "deliver")
-            }
+            let client = try self.client(for: destination, tune: { _ in })
             reportToStandardError = false
             report = await Self.runEngine(DeliveryEngine(router: router, transport: CleverTapTransport(client: client),
                                                          options: engineOptions, deadLetters: deadLetters), inputs: inputs)
@@ -174,6 +188,28 @@ struct DeliverCommand: AsyncParsableCommand {
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
         if requestsLost { throw ExitCode(1) }
+    }
+
+    /// The CleverTap client for `destination` (or `--endpoint`), as `tune` adjusts it.
+    func client(for destination: Destination, tune: (inout CleverTapClientConfiguration) -> Void) throws(ExitCode) -> CleverTapClient {
+        let passcode: Secret
+        do throws(CredentialError) {
+            passcode = try destination.passcode.resolve(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Console.error("destination \"\(destination.name)\": \(error)")
+            throw ExitCode(2)
+        }
+        var base = destination.endpoint.baseURL
+        if let endpoint {
+            do throws(EndpointError) { base = try CustomEndpoint.validate(endpoint) } catch {
+                throw Console.usage("--endpoint: \(error)", command: "deliver")
+            }
+        }
+        var configuration = CleverTapClientConfiguration(baseURL: base, accountID: destination.projectID, passcode: passcode)
+        tune(&configuration)
+        do throws(CleverTapError) { return try CleverTapClient(configuration: configuration) } catch {
+            throw Console.usage(error.description, command: "deliver")
+        }
     }
 
     /// Runs the engine with Ctrl-C/SIGTERM handling and, on a terminal, a progress line on standard error.

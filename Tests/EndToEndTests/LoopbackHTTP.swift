@@ -8,7 +8,7 @@ func httpGet(_ url: String) async throws -> (status: Int, body: JSONValue?) {
     let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
     do {
         let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
+        let body = try await response.body.collect(upTo: 16 << 20)
         try await http.shutdown()
         return (Int(response.status.code), try? JSONParser.parse(String(buffer: body)))
     } catch {

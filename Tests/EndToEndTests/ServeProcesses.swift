@@ -85,8 +85,8 @@ final class ServeHome: @unchecked Sendable {
     }
 
     /// Starts `sandbox` (on `port`, 0 for a free one).
-    func startSandbox(port: Int = 0) async throws -> Started {
-        try await start(["sandbox", "--port", String(port)], log: "sandbox")
+    func startSandbox(port: Int = 0, extra: [String] = []) async throws -> Started {
+        try await start(["sandbox", "--port", String(port)] + extra, log: "sandbox")
     }
 
     private func start(_ arguments: [String], log: String) async throws -> Started {

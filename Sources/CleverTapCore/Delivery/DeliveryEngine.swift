@@ -85,7 +85,8 @@ public final class DeadLetterFiles: @unchecked Sendable {
         lock.withLock { order.contains { writers[$0]!.writeFailure != nil } }
     }
 
-    func writer(forInput input: String) -> DeadLetterWriter {
+    /// The writer of `input`'s dead-letter file (one per path, shared by inputs that share it).
+    public func writer(forInput input: String) -> DeadLetterWriter {
         let path = path(forInput: input)
         return lock.withLock {
             if let writer = writers[path] { return writer }
@@ -97,7 +98,7 @@ public final class DeadLetterFiles: @unchecked Sendable {
     }
 
     /// Closes every file; returns (lines written, paths with lines, first error, records lost).
-    func closeAll() -> (count: Int, paths: [String], error: String?, lost: [LostRecord]) {
+    public func closeAll() -> (count: Int, paths: [String], error: String?, lost: [LostRecord]) {
         let all = lock.withLock { order.map { writers[$0]! } }
         var count = 0
         var paths: [String] = []

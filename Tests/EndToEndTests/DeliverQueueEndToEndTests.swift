@@ -1,0 +1,158 @@
+import CleverTapCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `deliver --queue`: the real binary, a real SQLite queue file and a real sandbox process. The
+/// events add to a counter (`$incr`), so a record applied twice shows in the profile.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DeliverQueueEndToEndTests {
+    static func counting(_ users: Range<Int>, prefix: String) -> String {
+        users.map { #"{"type":"identify","userId":"\#(prefix)\#($0)","traits":{"visits":{"$incr":1}}}"# }.joined(separator: "\n") + "\n"
+    }
+
+    /// Every profile's `visits`, by identity.
+    static func visits(_ sandbox: String) async throws -> [String: Int64] {
+        let (_, body) = try await httpGet(sandbox + "/sandbox/profiles")
+        var visits: [String: Int64] = [:]
+        for profile in body?["profiles"]?.arrayValue ?? [] {
+            if let identity = profile["identity"]?.stringValue { visits[identity] = profile["profileData"]?["visits"]?.intValue ?? 0 }
+        }
+        return visits
+    }
+
+    func deliver(_ home: ServeHome, _ file: String, extra: [String] = []) -> [String] {
+        ["deliver", "--config", home.config, "--queue", home.queue, file] + extra
+    }
+
+    @Test func aRunKilledMidFileContinuesWhereItsCommitsStoppedAndAppliesSentRecordsOnce() async throws {
+        let home = try ServeHome()
+        // Each request takes 1.5 s and four claims of 1000 go at once: 8000 events take two
+        // rounds, and the kill lands after the first round's profiles appear, during the second.
+        let sandbox = try await home.startSandbox(extra: ["--latency-ms", "1500"])
+        _ = try await home.setup(endpoint: sandbox.url)
+        let file = home.path + "/events.ndjson"
+        try Self.counting(0..<8000, prefix: "k").write(toFile: file, atomically: true, encoding: .utf8)
+
+        let first = try ChildProcess(ServeHome.binary, deliver(home, file), environment: home.environment,
+                                     stderrPath: home.nextLog("deliver"))
+        let started = try await eventually(timeout: .seconds(60)) { try await sandboxIdentities(sandbox.url).count >= 1000 }
+        #expect(started)
+        first.send(SIGKILL)
+        _ = try await first.waitForExit(within: .seconds(10))
+        let beforeRerun = try await Self.visits(sandbox.url).count
+        #expect(beforeRerun < 8000, "the kill came after the whole file was sent; the test proves nothing")
+
+        let second = try await home.runCapturing(deliver(home, file, extra: ["--json"]))
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        let report = try JSONParser.parse(second.stdout)
+        let input = report["inputs"]?.arrayValue?.first
+        let skipped = input?["skipped"]?.intValue ?? 0
+        #expect(skipped > 0, "the rerun read the whole file again: \(second.stdout)")
+        #expect(skipped + (input?["read"]?.intValue ?? 0) == 8000)
+        #expect(report["stillQueued"]?.intValue == 0)
+
+        let visits = try await Self.visits(sandbox.url)
+        #expect(visits.count == 8000)
+        #expect(visits.values.allSatisfy { $0 >= 1 })
+        // Only what was in flight at the kill (sent, its answer not yet recorded) can apply twice:
+        // at most one claim of 1000 per worker loop (4). Sending the file again would double the
+        // 4000 of the first round as well.
+        let twice = visits.values.filter { $0 > 1 }.count
+        #expect(twice <= 4000, "\(twice) records applied twice")
+
+        // A third run has nothing to read or send.
+        let third = try await home.runCapturing(deliver(home, file, extra: ["--json"]))
+        #expect(third.status == 0)
+        let again = try JSONParser.parse(third.stdout)
+        #expect(again["inputs"]?.arrayValue?.first?["read"]?.intValue == 0)
+        #expect(again["delivered"]?.intValue == 0)
+        #expect(try await Self.visits(sandbox.url) == visits)
+        _ = try await sandbox.terminate()
+    }
+
+    /// CleverTap down: every record waits for a retry when SIGTERM comes. The run says so and
+    /// exits 1; the next run, with CleverTap back, sends them, each once.
+    @Test func sigtermLeavesTheRestQueuedAndTheNextRunSendsIt() async throws {
+        let home = try ServeHome()
+        let port = try freePort()
+        _ = try await home.setup(endpoint: "http://127.0.0.1:\(port)")
+        let file = home.path + "/events.ndjson"
+        try Self.counting(0..<300, prefix: "t").write(toFile: file, atomically: true, encoding: .utf8)
+        let first = try ChildProcess(ServeHome.binary, deliver(home, file), environment: home.environment,
+                                     stderrPath: home.nextLog("deliver"))
+        // `status` may run before deliver has created the queue: an answer that is not JSON is "not yet".
+        let retrying = try await eventually(timeout: .seconds(30)) {
+            let run = try await home.runCapturing(["status", "--config", home.config, "--queue", home.queue, "--json"])
+            guard run.status == 0, let status = try? JSONParser.parse(run.stdout) else { return false }
+            return (status["destinations"]?.arrayValue?.first?["retrying"]?.intValue ?? 0) > 0
+        }
+        #expect(retrying)
+        first.send(SIGTERM)
+        let status = try await first.waitForExit(within: .seconds(30))
+        let output = await first.allOutput()
+        #expect(status == 1)
+        #expect(output.contains("300 still queued"), "\(output)")
+        #expect(output.contains("run the same command again to continue"), "\(output)")
+
+        let sandbox = try await home.startSandbox(port: port)
+        let second = try await home.runCapturing(deliver(home, file))
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        #expect(second.stdout.contains("0 read, 300 skipped"), "\(second.stdout)")
+        #expect(second.stdout.contains("300 delivered (300 queued by an earlier run)"), "\(second.stdout)")
+        let visits = try await Self.visits(sandbox.url)
+        #expect(visits.count == 300)
+        #expect(visits.values.allSatisfy { $0 == 1 }, "\(visits.values.filter { $0 != 1 }.count) profiles applied twice or never")
+        _ = try await sandbox.terminate()
+    }
+
+    @Test func recordsThatGoDeadAndLinesThatAreNotEventsEndInTheDeadLetterFileWithTheirPlace() async throws {
+        let home = try ServeHome()
+        let sandbox = try await home.startSandbox()
+        _ = try await home.setup(endpoint: sandbox.url)
+        let file = home.path + "/events.ndjson"
+        let long = String(repeating: "y", count: 600)
+        try [#"{"type":"identify","userId":"ok-1","traits":{"email":"a@b.c"}}"#,
+             #"{"type":"identify","userId": nope"#,
+             #"{"type":"identify","userId":"long-1","traits":{"bio":"\#(long)"}}"#].joined(separator: "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try await home.runCapturing(deliver(home, file))
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("1 delivered, 1 dead-lettered, 0 still queued"), "\(run.stdout)")
+        #expect(run.stdout.contains("1 not events (dead-lettered)"))
+        let lines = try String(contentsOfFile: file + ".dead-letter.ndjson", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let malformed = try JSONParser.parse(String(lines[0]))
+        #expect(malformed["kind"]?.stringValue == "malformed")
+        #expect(malformed["source"]?["line"]?.intValue == 2)
+        #expect(malformed["raw"]?.stringValue?.contains("nope") == true)
+        let rejected = try JSONParser.parse(String(lines[1]))
+        #expect(rejected["kind"]?.stringValue == "rejected")
+        #expect(rejected["reason"]?.stringValue?.contains("555") == true, "\(lines[1])")
+        #expect(rejected["source"]?["line"]?.intValue == 3)
+        #expect(rejected["event"]?["userId"]?.stringValue == "long-1")
+        // Taken out of the queue: the dead-letter file is their one place.
+        let status = try await home.status()
+        #expect(status["destinations"]?.arrayValue?.first?["dead"]?.intValue ?? 0 == 0)
+        #expect(try await sandboxIdentities(sandbox.url) == ["ok-1"])
+        _ = try await sandbox.terminate()
+    }
+
+    @Test(arguments: [
+        (["--dry-run"], "--dry-run sends nothing"),
+        (["--batch-size", "10"], "apply without --queue"),
+    ])
+    func optionsThatDoNotGoWithAQueueAreUsageErrors(extra: [String], message: String) async throws {
+        let home = try ServeHome()
+        _ = try await home.setup(endpoint: "http://127.0.0.1:9")
+        let file = home.path + "/events.ndjson"
+        try Self.counting(0..<1, prefix: "u").write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try await home.runCapturing(deliver(home, file, extra: extra))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        let piped = try await home.runCapturing(["deliver", "--config", home.config, "--queue", home.queue, "-"])
+        #expect(piped.status == 2)
+        #expect(piped.stderr.contains("standard input cannot be resumed"), "\(piped.stderr)")
+    }
+}
