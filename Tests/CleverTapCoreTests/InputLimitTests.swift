@@ -85,7 +85,9 @@ import Testing
     /// Uploads while the port refuses, then starts a sandbox on it; nil when the sandbox could not bind.
     static func restartScenario() async throws -> CleverTapResult? {
         let (descriptor, port) = try Self.reservePort()
-        let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .milliseconds(400))
+        // 40 tries, 0.4 s apart at most: a window of about 15 s, so a loaded machine's slow
+        // sandbox start still falls inside it (the point is that refusals are retried at all).
+        let policy = RetryPolicy(maxAttempts: 40, baseDelay: .milliseconds(100), maxDelay: .milliseconds(400))
         let configuration = CleverTapClientConfiguration(
             baseURL: "http://127.0.0.1:\(port)", accountID: sandboxAccount.projectID, passcode: sandboxAccount.passcode,
             connectTimeout: .seconds(2), requestTimeout: .seconds(10), retryPolicy: policy)

@@ -28,9 +28,9 @@ import Glibc
 
     @Test func aRunKilledMidFileContinuesWhereItsCommitsStoppedAndAppliesSentRecordsOnce() async throws {
         let home = try ServeHome()
-        // Each request takes 1.5 s and four claims of 1000 go at once: 8000 events take two
+        // Each request takes 3 s and four claims of 1000 go at once: 8000 events take two
         // rounds, and the kill lands after the first round's profiles appear, during the second.
-        let sandbox = try await home.startSandbox(extra: ["--latency-ms", "1500"])
+        let sandbox = try await home.startSandbox(extra: ["--latency-ms", "3000"])
         _ = try await home.setup(endpoint: sandbox.url)
         let file = home.path + "/events.ndjson"
         try Self.counting(0..<8000, prefix: "k").write(toFile: file, atomically: true, encoding: .utf8)

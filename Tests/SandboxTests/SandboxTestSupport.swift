@@ -61,13 +61,16 @@ func withRawSandbox<T: Sendable>(_ configuration: SandboxConfiguration = Sandbox
     }
 }
 
-/// Waits (bounded) until `condition` holds; for server-side state another task is producing.
+/// Waits (at most 30 s, enough on a loaded 2-core machine) until `condition` holds; for
+/// server-side state another task is producing.
 func eventually(_ condition: () async -> Bool) async -> Bool {
-    for _ in 0..<500 {
+    let clock = ContinuousClock()
+    let end = clock.now + .seconds(30)
+    while clock.now < end {
         if await condition() { return true }
         try? await Task.sleep(for: .milliseconds(10))
     }
-    return false
+    return await condition()
 }
 
 func profile(_ identity: String, _ data: JSONValue = ["Name": "Test"]) -> JSONValue {
