@@ -6,7 +6,9 @@
 #      request, from CONCURRENCY parallel senders;
 #   2. delivery: how long until every acknowledged event is stored in the sandbox, and p50/p99 of
 #      accept -> CleverTap's confirmation per record, from serve's own latency histogram
-#      (/metrics; a quantile is reported as the upper bound of its bucket).
+#      (/metrics; a quantile is reported as the upper bound of its bucket);
+#   3. deliver: the same number of identifies from a file, straight (`deliver`) and through a
+#      SQLite queue (`deliver --queue`, resumable), and the ratio of their rates.
 #
 #   scripts/bench-serve.sh
 #   EVENTS=50000 CONCURRENCY=8 scripts/bench-serve.sh
@@ -132,3 +134,32 @@ if [ -n "${BENCH_POSTGRES:-}" ]; then
     run_one "PostgreSQL" "${BENCH_POSTGRES%/*}/$database"
     psql "$BENCH_POSTGRES" -qc "DROP DATABASE $database" || true
 fi
+
+# 3. deliver from a file: straight, and through the queue (resumable), on the same sandbox.
+python3 - "$binary" "$work" "$events" <<'PY'
+import json, subprocess, sys, time
+binary, work, total = sys.argv[1], sys.argv[2], int(sys.argv[3])
+run = "%x" % int(time.time() * 1000)
+
+def events(name):
+    path = "%s/%s.ndjson" % (work, name)
+    with open(path, "w") as out:
+        for i in range(total):
+            out.write(json.dumps({"type": "identify", "userId": "%s-%s-%d" % (name, run, i),
+                                  "traits": {"email": "%s%d@example.com" % (name, i), "plan": "pro"}}) + "\n")
+    return path
+
+def timed(arguments):
+    start = time.monotonic()
+    result = subprocess.run(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        sys.exit("bench-serve: %s failed: %s" % (" ".join(arguments[1:3]), result.stderr.decode()[-400:]))
+    return time.monotonic() - start
+
+config = work + "/workspace.json"
+straight = timed([binary, "deliver", "--config", config, events("straight")])
+queued = timed([binary, "deliver", "--config", config, "--queue", "sqlite:%s/deliver.sqlite" % work, events("queued")])
+print("deliver benchmark (%s, %d identifies from a file to the sandbox)" % (binary, total))
+print("  straight:               %.0f events/s (%.2f s)" % (total / straight, straight))
+print("  through the queue:      %.0f events/s (%.2f s): %.2fx the straight rate, resumable after a kill" % (total / queued, queued, straight / queued))
+PY
