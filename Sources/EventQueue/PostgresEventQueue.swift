@@ -2,6 +2,7 @@ import CleverTapCore
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The shared queue: PostgreSQL, for several `serve` processes on one queue.
 ///
@@ -15,6 +16,7 @@ public final class PostgresEventQueue: EventQueue {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let insertedSinceAnalyze = Mutex(0)
 
     /// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`) and creates the tables when missing.
     public init(url: String, dedupeWindow: Duration = .seconds(24 * 3600)) async throws(QueueError) {
@@ -66,30 +68,49 @@ public final class PostgresEventQueue: EventQueue {
     public func enqueue(_ request: EnqueueRequest, now: Date) async throws(QueueError) -> EnqueueResult {
         let nowMS = SQLiteEventQueue.milliseconds(now)
         let cutoff = nowMS - SQLiteEventQueue.milliseconds(dedupeWindow)
-        return try await transaction { connection, logger in
+        let result = try await transaction { connection, logger in
             var result = EnqueueResult()
-            for event in request.events {
-                if request.deduplicate {
-                    // A row comes back when the id is new, or was last seen before the window.
-                    let fresh = try await connection.query("""
-                        INSERT INTO message_ids(source_id, message_id, seen_at) VALUES (\(request.sourceID), \(event.messageID), \(nowMS))
-                        ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE message_ids.seen_at < \(cutoff)
-                        RETURNING 1
-                        """, logger: logger).collect()
-                    if fresh.isEmpty {
-                        result.duplicates += 1
-                        continue
-                    }
-                }
+            // One statement for the message ids and one for the records, not one round trip per
+            // event: arrays in, rows out in array order (WITH ORDINALITY), so ids still follow arrival.
+            var events = request.events
+            if request.deduplicate {
+                // A repeat inside the request is a duplicate of its first occurrence (and one
+                // statement may not touch a row twice).
+                var seen = Set<String>()
+                events = events.filter { seen.insert($0.messageID).inserted }
+                // A row comes back for each id that is new, or was last seen before the window.
+                let ids = events.map(\.messageID)
+                let rows = try await connection.query("""
+                    INSERT INTO message_ids(source_id, message_id, seen_at)
+                    SELECT \(request.sourceID), m, \(nowMS) FROM unnest(\(ids)::text[]) AS m
+                    ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE message_ids.seen_at < \(cutoff)
+                    RETURNING message_id
+                    """, logger: logger)
+                var fresh = Set<String>()
+                for try await id in rows.decode(String.self) { fresh.insert(id) }
+                events = events.filter { fresh.contains($0.messageID) }
+                result.duplicates = request.events.count - events.count
+            }
+            var destinations: [String] = [], identities: [String] = [], messages: [String] = [], payloads: [ByteBuffer] = []
+            for event in events {
                 let payload = ByteBuffer(bytes: event.payload)
                 for destination in request.destinationIDs {
-                    try await connection.query("""
-                        INSERT INTO records(destination_id, source_id, identity, message_id, payload, state, enqueued_at, next_attempt_at, updated_at)
-                        VALUES (\(destination), \(request.sourceID), \(event.identity), \(event.messageID), \(payload), 'pending', \(nowMS), \(nowMS), \(nowMS))
-                        """, logger: logger)
+                    destinations.append(destination)
+                    identities.append(event.identity)
+                    messages.append(event.messageID)
+                    payloads.append(payload)
                 }
-                result.accepted += 1
             }
+            if !destinations.isEmpty {
+                try await connection.query("""
+                    INSERT INTO records(destination_id, source_id, identity, message_id, payload, state, enqueued_at, next_attempt_at, updated_at)
+                    SELECT d, \(request.sourceID), i, m, p, 'pending', \(nowMS), \(nowMS), \(nowMS)
+                    FROM unnest(\(destinations)::text[], \(identities)::text[], \(messages)::text[], \(payloads)::bytea[])
+                        WITH ORDINALITY AS t(d, i, m, p, n)
+                    ORDER BY n
+                    """, logger: logger)
+            }
+            result.accepted = events.count
             for rejected in request.rejected {
                 try await connection.query("""
                     INSERT INTO rejected(source_id, reason, payload, received_at)
@@ -111,6 +132,25 @@ public final class PostgresEventQueue: EventQueue {
             }
             return result
         }
+        await refreshStatistics(after: result.accepted * request.destinationIDs.count)
+        return result
+    }
+
+    /// Statistics for the claim query's plan. Without them (a new table filled in a burst, before
+    /// autovacuum's next round) PostgreSQL plans the "first pending record of its identity" check
+    /// as a scan of every pending record per candidate: measured 5.2 s per claim of 1000 over a
+    /// backlog of 20,000, against 20 ms once analysed. So this process analyses the table after
+    /// every 2,000 records it stored (ANALYZE samples at most 30,000 rows: bounded cost).
+    private func refreshStatistics(after inserted: Int) async {
+        guard inserted > 0 else { return }
+        let due = insertedSinceAnalyze.withLock { count -> Bool in
+            count += inserted
+            guard count >= 2000 else { return false }
+            count = 0
+            return true
+        }
+        guard due else { return }
+        try? await client.query("ANALYZE records", logger: logger)
     }
 
     public func claim(destinationID: String, limit: Int, lease: Duration, now: Date) async throws(QueueError) -> [ClaimedRecord] {
