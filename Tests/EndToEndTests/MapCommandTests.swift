@@ -83,6 +83,20 @@ import Testing
         ])
     }
 
+    /// A batch envelope on a line is opened into its events (it once printed nothing at all); its
+    /// `context` fills in events without one, and a non-object item is reported with its index.
+    @Test func aBatchEnvelopeLineIsOpenedIntoItsEvents() async throws {
+        try await quickSetup()
+        let input = #"{"batch":[{"type":"identify","userId":"b1"},7,{"type":"track","event":"Delete User","userId":"b2"}],"context":{"ip":"1.2.3.4"}}"# + "\n"
+        let result = try await run(["map", "--config", config], stdin: input)
+        #expect(result.status == 1)
+        #expect(result.lines == [
+            #"{"subscription":"User Upload","action":"userUpload","record":{"type":"profile","identity":"b1","profileData":{}}}"#,
+            #"{"line":1,"error":"batch item 1: expected an event object in \"batch\", found a number"}"#,
+            #"{"subscription":"User Delete","action":"userDelete","record":{"identity":"b2"}}"#,
+        ])
+    }
+
     @Test func cleanInputExitsZero() async throws {
         try await quickSetup()
         let result = try await run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u","traits":{"a":{"b":"2019-02-01"}}}"# + "\n")

@@ -21,7 +21,8 @@ public struct MapSummary: Sendable, Hashable {
 ///     {"subscription":"User Upload","line":3,"error":"Identity (identity) is required …"}
 ///     {"line":7,"error":"invalid JSON: … at column 12"}
 ///
-/// Blank lines are skipped; a bad line is reported and the run goes on.
+/// Blank lines are skipped; a bad line is reported and the run goes on. A line holding a Segment
+/// batch envelope (`{"batch": [...]}`) is opened into its events, as `deliver` does.
 public enum MapStream {
     public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32) throws(StreamIOError) -> MapSummary {
         var reader = ByteLineReader(descriptor: input)
@@ -41,31 +42,55 @@ public enum MapStream {
                 try writer.flushIfNeeded()
                 return
             }
-            guard case .object = event else {
+            guard case .object(let object) = event else {
                 summary.invalidLines += 1
                 writeLineError("an event must be a JSON object, got \(event.kindWithArticle)",
                                line: number, into: &writer.bytes)
                 try writer.flushIfNeeded()
                 return
             }
-            summary.events += 1
-            outcomes.removeAll(keepingCapacity: true)
-            pipeline.process(event, into: &outcomes)
-            for outcome in outcomes {
-                switch outcome {
-                case .record(let subscription, let action, let record):
-                    summary.records += 1
-                    writeRecord(subscription: subscription, action: action, record: record, into: &writer.bytes)
-                case .failed(let subscription, let reason):
-                    summary.failures += 1
-                    writeFailure(subscription: subscription, line: number, reason: reason.description, into: &writer.bytes)
+            if object["type"] == nil, case .array? = object["batch"] {
+                // A Segment batch envelope, opened as `deliver` opens it (one rule: EventDecoder).
+                var decoded: [Result<InputEvent, MalformedInput>] = []
+                EventDecoder.decode(value: event, position: InputPosition(source: "", line: number), source: .value(event), into: &decoded)
+                for item in decoded {
+                    switch item {
+                    case .success(let batched):
+                        summary.events += 1
+                        map(batched.value, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
+                    case .failure(let problem):
+                        summary.invalidLines += 1
+                        writeLineError("batch item \(problem.position.batchIndex ?? 0): \(problem.message)", line: number, into: &writer.bytes)
+                    }
                 }
+                try writer.flushIfNeeded()
+                return
             }
+            summary.events += 1
+            map(event, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
             try writer.flushIfNeeded()
         }
         summary.lines = reader.lineNumber
         try writer.flush()
         return summary
+    }
+
+    /// One event through the pipeline: a line per record or failure.
+    @inline(__always)
+    static func map(_ event: JSONValue, line: Int, pipeline: SubscriptionPipeline, outcomes: inout [PipelineOutcome],
+                    summary: inout MapSummary, into out: inout [UInt8]) {
+        outcomes.removeAll(keepingCapacity: true)
+        pipeline.process(event, into: &outcomes)
+        for outcome in outcomes {
+            switch outcome {
+            case .record(let subscription, let action, let record):
+                summary.records += 1
+                writeRecord(subscription: subscription, action: action, record: record, into: &out)
+            case .failed(let subscription, let reason):
+                summary.failures += 1
+                writeFailure(subscription: subscription, line: line, reason: reason.description, into: &out)
+            }
+        }
     }
 
     @inline(__always)
