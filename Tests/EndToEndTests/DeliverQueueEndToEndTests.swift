@@ -139,6 +139,35 @@ import Glibc
         _ = try await sandbox.terminate()
     }
 
+    /// The same on a PostgreSQL queue (the cluster `.ci/run` starts): all sent once, a rerun reads nothing.
+    @Test(.enabled(if: ServePostgresEndToEndTests.enabled))
+    func aPostgreSQLQueueWorksTheSameWay() async throws {
+        let base = try #require(ProcessInfo.processInfo.environment["CLEVERTAP_TEST_POSTGRES"],
+                                "CLEVERTAP_TEST_POSTGRES is not set: .ci/run starts a PostgreSQL cluster and sets it")
+        let home = try ServeHome()
+        let name = "deliver_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let created = try await home.runCapturingAny("/usr/bin/env", ["psql", base, "-q", "-c", "CREATE DATABASE \(name)"])
+        #expect(created.status == 0, "\(created.stderr)")
+        var components = try #require(URLComponents(string: base))
+        components.path = "/" + name
+        let queue = try #require(components.string)
+        let sandbox = try await home.startSandbox()
+        _ = try await home.setup(endpoint: sandbox.url)
+        let file = home.path + "/events.ndjson"
+        try Self.counting(0..<600, prefix: "p").write(toFile: file, atomically: true, encoding: .utf8)
+        let arguments = ["deliver", "--config", home.config, "--queue", queue, file]
+        let first = try await home.runCapturing(arguments)
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("600 delivered, 0 dead-lettered, 0 still queued"), "\(first.stdout)")
+        let second = try await home.runCapturing(arguments)
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("0 read, 600 skipped"), "\(second.stdout)")
+        let visits = try await Self.visits(sandbox.url)
+        #expect(visits.count == 600)
+        #expect(visits.values.allSatisfy { $0 == 1 })
+        _ = try await sandbox.terminate()
+    }
+
     @Test(arguments: [
         (["--dry-run"], "--dry-run sends nothing"),
         (["--batch-size", "10"], "apply without --queue"),
