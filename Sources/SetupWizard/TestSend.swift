@@ -106,6 +106,39 @@ public struct TestSendSummary: Sendable, Hashable {
     }
 }
 
+extension TestSendSummary {
+    /// One line of a finished send, before a front styles or wraps it.
+    public struct Line: Sendable, Hashable {
+        public enum Role: Sendable, Hashable { case headline, problem, aside, blank, title, request, text }
+        public var text: String
+        public var role: Role
+        /// Kept in front of every wrapped piece (details, headers, the JSON body's nesting).
+        public var indent: String
+
+        public init(_ text: String, _ role: Role, indent: String = "") {
+            self.text = text
+            self.role = role
+            self.indent = indent
+        }
+    }
+
+    /// The finished send as lines, for the full screen and plain mode alike: the answer first
+    /// (what the user came for), then the request with the passcode redacted.
+    public var resultLines: [Line] {
+        let (headline, details) = answerLines
+        var lines = [Line(headline, .headline)] + details.map { Line($0, .problem, indent: "  ") }
+        if let subscription { lines.append(Line("Subscription: \(subscription)", .aside)) }
+        lines += notes.map { Line($0, .aside) }
+        if let request {
+            lines += [Line("", .blank), Line("Request", .title), Line("\(request.method) \(request.url)", .request)]
+            lines += request.headers.map { Line("\($0.name): \($0.value)", .text, indent: "  ") }
+            lines.append(Line("", .blank))
+            lines += request.prettyBody.split(separator: "\n", omittingEmptySubsequences: false).map { Line(String($0), .text, indent: "  ") }
+        }
+        return lines
+    }
+}
+
 /// The test-send screen: running (spinner) or finished (summary), and how far it is scrolled.
 public struct TestSendState: Sendable, Hashable {
     public var request: TestSendRequest

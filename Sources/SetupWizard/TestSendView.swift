@@ -10,26 +10,24 @@ extension Wizard {
     /// the request with the passcode redacted.
     static func testSendLines(_ summary: TestSendSummary) -> [(text: String, style: Style)] {
         var lines: [(text: String, style: Style)] = []
-        func add(_ text: String, _ style: Style = .normal, indent: String = "") {
-            // Keep the text's own indentation (the pretty JSON body's nesting); wrap the rest.
-            let pad = indent + String(text.prefix { $0 == " " })
-            let rest = String(text.drop { $0 == " " })
-            for line in Screen.wrap(rest, width: testSendTextWidth - pad.count) { lines.append((pad + line, style)) }
-        }
-        let (headline, details) = summary.answerLines
-        add(headline, Style(summary.isProcessed ? .success : .error, bold: true))
-        for detail in details { add(detail, Style(.error), indent: "  ") }
-        if let subscription = summary.subscription { add("Subscription: \(subscription)", Style(.subtle)) }
-        for note in summary.notes { add(note, Style(.subtle)) }
-        if let request = summary.request {
-            lines.append(("", .normal))
-            lines.append(("Request", Style(.title, bold: true)))
-            add("\(request.method) \(request.url)", Style(.accent))
-            for header in request.headers { add("\(header.name): \(header.value)", .normal, indent: "  ") }
-            lines.append(("", .normal))
-            for line in request.prettyBody.split(separator: "\n", omittingEmptySubsequences: false) {
-                add(String(line), .normal, indent: "  ")
+        for line in summary.resultLines {
+            let style: Style
+            switch line.role {
+            case .headline: style = Style(summary.isProcessed ? .success : .error, bold: true)
+            case .problem: style = Style(.error)
+            case .aside: style = Style(.subtle)
+            case .title: style = Style(.title, bold: true)
+            case .request: style = Style(.accent)
+            case .blank, .text: style = .normal
             }
+            if line.role == .blank || line.role == .title {
+                lines.append((line.text, style))
+                continue
+            }
+            // Keep the text's own indentation (the pretty JSON body's nesting); wrap the rest.
+            let pad = line.indent + String(line.text.prefix { $0 == " " })
+            let rest = String(line.text.drop { $0 == " " })
+            for piece in Screen.wrap(rest, width: testSendTextWidth - pad.count) { lines.append((pad + piece, style)) }
         }
         return lines
     }

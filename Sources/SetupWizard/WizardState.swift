@@ -14,6 +14,16 @@ public enum WizardStep: Int, Sendable, Hashable, CaseIterable, Comparable {
         }
     }
 
+    /// The line under the title, the same on the full screen and in plain mode.
+    public var explanation: String {
+        switch self {
+        case .source: return "Where your events come from. The destination receives this source's events."
+        case .credentials: return "Paste a CleverTap dashboard URL to fill in the region and Project ID."
+        case .setupMode: return "Quick Setup adds the standard subscriptions; Customized lets you build them."
+        case .review: return "Everything below is written to the workspace file when you save."
+        }
+    }
+
     public static func < (lhs: WizardStep, rhs: WizardStep) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

@@ -86,19 +86,8 @@ struct Canvas {
     }
 
     mutating func stepTitle(_ step: WizardStep) {
-        let (title, explanation): (String, String)
-        switch step {
-        case .source:
-            (title, explanation) = ("Source", "Where your events come from. The destination receives this source's events.")
-        case .credentials:
-            (title, explanation) = ("Credentials", "Paste a CleverTap dashboard URL to fill in the region and Project ID.")
-        case .setupMode:
-            (title, explanation) = ("Setup mode", "Quick Setup adds the two standard subscriptions; Customized lets you build them.")
-        case .review:
-            (title, explanation) = ("Review & save", "Everything below is written to the workspace file when you press Enter.")
-        }
-        screen.write("Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(title)", column: left, row: 3, style: Style(.title, bold: true))
-        screen.write(explanation, column: left, row: 4, style: Style(.subtle), maxWidth: width - left * 2)
+        screen.write("Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(step.title)", column: left, row: 3, style: Style(.title, bold: true))
+        screen.write(step.explanation, column: left, row: 4, style: Style(.subtle), maxWidth: width - left * 2)
     }
 
     mutating func footer(_ keys: String) {

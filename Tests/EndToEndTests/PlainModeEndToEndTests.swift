@@ -154,7 +154,7 @@ import Testing
             #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
             #expect(run.stdout.contains("Test identify through CleverTap (Actions)"))
             #expect(run.stdout.contains("✓ Processed"))
-            #expect(run.stdout.contains("  POST \(sandbox.baseURL)/1/upload\n"))
+            #expect(run.stdout.contains("\nRequest\nPOST \(sandbox.baseURL)/1/upload\n"))
             #expect(run.stdout.contains("\n        \"identity\": \"\(SampleEvents.userID)\",\n"))
             #expect(!run.stdout.contains(SandboxAccount.demo.passcode.revealed))
             let profile = try #require(await sandbox.profile(identity: SampleEvents.userID))

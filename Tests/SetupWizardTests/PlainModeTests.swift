@@ -292,7 +292,9 @@ import TerminalUI
         #expect(prompt.heading.contains("Test identify through CleverTap (Actions)"))
         #expect(prompt.heading.contains("To the local sandbox (started in this process)"))
         #expect(prompt.heading.contains("  record 1: Identity is missing"))
-        #expect(prompt.heading.contains("  POST http://127.0.0.1:1/1/upload"))
+        // The same lines as the full screen's result: "Request", then the request line, headers indented.
+        #expect(prompt.heading.contains("Request"))
+        #expect(prompt.heading.contains("POST http://127.0.0.1:1/1/upload"))
         #expect(prompt.heading.contains("  X-CleverTap-Passcode: ••••23"))
         // The body keeps its JSON indentation (nothing is wrapped to a screen width).
         #expect(prompt.heading.suffix(3) == ["  {", "    \"d\": []", "  }"])

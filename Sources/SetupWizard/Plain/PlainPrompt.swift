@@ -94,7 +94,7 @@ extension PlainPrompt {
         if state.phase == .saved { return saved(state) }
         if state.phase == .testSend { return testSend(state) }
         if case .step(let step) = state.phase {
-            let heading = ["", "Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(step.title)", explanation(step)]
+            let heading = ["", "Step \(step.rawValue + 1) of \(WizardStep.allCases.count): \(step.title)", step.explanation]
             var prompt: PlainPrompt
             switch step {
             case .source: prompt = source(state)
@@ -147,16 +147,6 @@ extension PlainPrompt {
         if name.hasPrefix("ctrl-"), name.count == 6, let letter = name.last, letter.isLetter { return .ctrl(letter) }
         if name.hasPrefix("f"), let number = Int(name.dropFirst()), (1...12).contains(number) { return .function(number) }
         return nil
-    }
-
-    /// The same one-line explanations the ncurses view shows under each step title.
-    static func explanation(_ step: WizardStep) -> String {
-        switch step {
-        case .source: return "Where your events come from. The destination receives this source's events."
-        case .credentials: return "Paste a CleverTap dashboard URL to fill in the region and Project ID."
-        case .setupMode: return "Quick Setup adds the two standard subscriptions; Customized lets you choose."
-        case .review: return "Everything below is written to the workspace file when you choose Save."
-        }
     }
 
     /// A list whose choice acts at once: a number chooses that row, an empty line the current one.

@@ -86,29 +86,12 @@ extension PlainPrompt {
 
     static func review(_ state: WizardState) -> PlainPrompt {
         var summary: [String] = []
-        let credentials = state.credentials
-        let pending = try? Wizard.pendingSetup(state)?.get()
-        summary.append("Destination:   " + (pending?.destination.name ?? "(not decided yet)"))
-        summary.append("Source:        " + (state.chosenSource.map { "\($0.name) (\($0.type.displayName))\(state.source.created != nil ? ", new" : "")" } ?? "none"))
-        summary.append("Project ID:    " + (credentials.projectID.text.isEmpty ? "(empty)" : credentials.projectID.text.trimmingWhitespace()))
-        let passcode: String
-        if credentials.passcode.text.isEmpty {
-            passcode = state.passcodeVariable.map { "from $\($0)" } ?? "(empty)"
-        } else {
-            passcode = "entered (not shown)"
+        let review = Wizard.reviewSummary(state, passcode: { _ in "entered (not shown)" })
+        for (index, row) in review.rows.enumerated() {
+            let label = row.label + ":"
+            summary.append(label + String(repeating: " ", count: max(1, 15 - label.count)) + row.value)
+            if index == review.subscriptionsAfter { summary += review.subscriptions.map { "  - " + $0 } }
         }
-        summary.append("Passcode:      " + passcode)
-        switch credentials.endpoint {
-        case .region(let region): summary.append("Region:        \(region.displayName) (\(region.code)), \(region.apiBaseURL)")
-        case .custom(let url): summary.append("Endpoint:      " + (url.isEmpty ? "(empty)" : url))
-        }
-        summary.append("Setup mode:    " + (state.setupMode.mode == .quick ? "Quick Setup" : "Customized Setup"))
-        let subscriptions = pending?.destination.subscriptions ?? []
-        summary.append("Subscriptions: " + (subscriptions.isEmpty ? "none" : "\(subscriptions.count)"))
-        for subscription in subscriptions {
-            summary.append("  - \(subscription.name): \(subscription.action.displayName) when \(subscription.trigger)\(subscription.enabled ? "" : " (disabled)")")
-        }
-        summary.append("Saved to:      " + state.configPath)
         var notes = Wizard.problems(state).map { "Fix before saving: step \($0.step.rawValue + 1) (\($0.step.title)): \($0.message)" }
         if let error = state.saveError { notes.append("Error: \(error)") }
         let options = ["Save"] + WizardStep.allCases.filter { $0 != .review }.map { "Edit step \($0.rawValue + 1): \($0.title)" }
@@ -151,18 +134,10 @@ extension PlainPrompt {
         }
     }
 
-    /// The result as the full-screen view orders it (answer first, then the request), but not
-    /// wrapped to a screen width: a line reader or a log wraps it, and the JSON body keeps its
-    /// indentation.
+    /// The result's lines as the full screen has them, not wrapped to a screen width: a line
+    /// reader or a log wraps them, and the JSON body keeps its indentation.
     static func testSendLines(_ summary: TestSendSummary) -> [String] {
-        let (headline, details) = summary.answerLines
-        var lines = [headline] + details.map { "  " + $0 }
-        if let subscription = summary.subscription { lines.append("Subscription: \(subscription)") }
-        lines += summary.notes
-        if let request = summary.request {
-            lines += ["", "Request:"] + request.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
-        }
-        return lines
+        summary.resultLines.map { $0.indent + $0.text }
     }
 
     // MARK: - Saved

@@ -27,6 +27,46 @@ extension Wizard {
         return problems
     }
 
+    /// One row of the Review summary: what it is, its value, and the step that changes it.
+    struct ReviewRow: Sendable, Hashable {
+        var label: String
+        var value: String
+        var step: WizardStep?
+    }
+
+    /// What Review shows, for the full screen and plain mode alike: the rows, the subscriptions
+    /// (one line each), and the row they follow. `passcode` says how an entered passcode is shown
+    /// (masked on screen; plain mode, whose output is often a log, shows nothing of it).
+    static func reviewSummary(_ state: WizardState, passcode shown: (String) -> String)
+        -> (rows: [ReviewRow], subscriptions: [String], subscriptionsAfter: Int) {
+        let pending = try? pendingSetup(state)?.get()
+        let credentials = state.credentials
+        var rows = [
+            ReviewRow(label: "Destination", value: pending?.destination.name ?? "(not decided yet)"),
+            ReviewRow(label: "Source", value: state.chosenSource.map {
+                "\($0.name) (\($0.type.displayName))\(state.source.created != nil ? ", new" : "")"
+            } ?? "none", step: .source),
+            ReviewRow(label: "Project ID", value: credentials.projectID.text.isEmpty ? "(empty)" : credentials.projectID.text.trimmingWhitespace(),
+                      step: .credentials),
+            ReviewRow(label: "Passcode", value: credentials.passcode.text.isEmpty
+                ? state.passcodeVariable.map { "from $\($0)" } ?? "(empty)"
+                : shown(credentials.passcode.text), step: .credentials),
+        ]
+        switch credentials.endpoint {
+        case .region(let region):
+            rows.append(ReviewRow(label: "Region", value: "\(region.displayName) (\(region.code)), \(region.apiBaseURL)", step: .credentials))
+        case .custom(let url):
+            rows.append(ReviewRow(label: "Endpoint", value: url.isEmpty ? "(empty)" : url, step: .credentials))
+        }
+        rows.append(ReviewRow(label: "Setup mode", value: state.setupMode.mode == .quick ? "Quick Setup" : "Customized Setup", step: .setupMode))
+        let subscriptions = pending?.destination.subscriptions ?? []
+        rows.append(ReviewRow(label: "Subscriptions", value: subscriptions.isEmpty ? "none" : "\(subscriptions.count)", step: .setupMode))
+        let after = rows.count - 1
+        rows.append(ReviewRow(label: "Saved to", value: state.configPath))
+        let lines = subscriptions.map { "\($0.name): \($0.action.displayName) when \($0.trigger)\($0.enabled ? "" : " (disabled)")" }
+        return (rows, lines, after)
+    }
+
     static func handleReview(_ key: Key, _ state: inout WizardState) -> [WizardEffect] {
         key == .enter ? save(&state) : []
     }
@@ -98,40 +138,20 @@ extension Wizard {
 extension Canvas {
     mutating func reviewStep(_ state: WizardState) {
         var row = bodyTop
-        let pending = try? Wizard.pendingSetup(state)?.get()
-        func line(_ label: String, _ value: String, step: WizardStep?) {
-            if let step { screen.write("\(step.rawValue + 1)", column: left, row: row, style: Style(.subtle)) }
-            screen.write(label, column: left + 2, row: row, style: Style(.accent))
-            screen.write(value, column: valueColumn, row: row, maxWidth: width - valueColumn - left)
+        let summary = Wizard.reviewSummary(state, passcode: { Secret($0).masked })
+        for (index, item) in summary.rows.enumerated() {
+            if let step = item.step { screen.write("\(step.rawValue + 1)", column: left, row: row, style: Style(.subtle)) }
+            screen.write(item.label, column: left + 2, row: row, style: Style(.accent))
+            screen.write(item.value, column: valueColumn, row: row, maxWidth: width - valueColumn - left)
             row += 1
+            // The subscriptions, up to four, under their count; the file last.
+            guard index == summary.subscriptionsAfter else { continue }
+            for subscription in summary.subscriptions.prefix(4) {
+                screen.write("• " + subscription, column: valueColumn, row: row, maxWidth: width - valueColumn - left)
+                row += 1
+            }
         }
-        let source = state.chosenSource
-        line("Destination", pending?.destination.name ?? "(not decided yet)", step: nil)
-        line("Source", source.map { "\($0.name) (\($0.type.displayName))\(state.source.created != nil ? ", new" : "")" } ?? "none", step: .source)
-        let credentials = state.credentials
-        line("Project ID", credentials.projectID.text.isEmpty ? "(empty)" : credentials.projectID.text.trimmingWhitespace(), step: .credentials)
-        let passcode: String
-        if credentials.passcode.text.isEmpty {
-            passcode = state.passcodeVariable.map { "from $\($0)" } ?? "(empty)"
-        } else {
-            passcode = Secret(credentials.passcode.text).masked
-        }
-        line("Passcode", passcode, step: .credentials)
-        switch credentials.endpoint {
-        case .region(let region): line("Region", "\(region.displayName) (\(region.code)), \(region.apiBaseURL)", step: .credentials)
-        case .custom(let url): line("Endpoint", url.isEmpty ? "(empty)" : url, step: .credentials)
-        }
-        line("Setup mode", state.setupMode.mode == .quick ? "Quick Setup" : "Customized Setup", step: .setupMode)
-        let subscriptions = pending?.destination.subscriptions ?? []
-        line("Subscriptions", subscriptions.isEmpty ? "none" : "\(subscriptions.count)", step: .setupMode)
-        for subscription in subscriptions.prefix(4) {
-            screen.write("• \(subscription.name): \(subscription.action.displayName) when \(subscription.trigger)\(subscription.enabled ? "" : " (disabled)")",
-                         column: valueColumn, row: row, maxWidth: width - valueColumn - left)
-            row += 1
-        }
-        screen.write("Saved to", column: left + 2, row: row, style: Style(.accent))
-        screen.write(state.configPath, column: valueColumn, row: row, maxWidth: width - valueColumn - left)
-        row += 2
+        row += 1
         let problems = Wizard.problems(state)
         if problems.isEmpty {
             if state.saving {
