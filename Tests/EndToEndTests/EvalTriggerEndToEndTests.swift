@@ -39,16 +39,17 @@ import Testing
         """#
 
     /// A missing file was a usage error (exit 2, the root command's usage line) and a directory
-    /// printed "NSCocoaErrorDomain Code=256"; both are failed operations with the reason.
+    /// printed "NSCocoaErrorDomain Code=256"; both are failed operations with the reason, in the
+    /// words every verb that reads events uses (one reader, one error type).
     @Test func aFileThatCannotBeReadIsNamedWithTheReason() async throws {
         let missing = try await run(["eval-trigger", "/nonexistent/requests.ndjson"])
         #expect(missing.status == 1)
-        #expect(missing.stderr == "clevertap-actions: /nonexistent/requests.ndjson: no such file; expected an NDJSON file, or '-' for standard input\n")
+        #expect(missing.stderr == "clevertap-actions: cannot read /nonexistent/requests.ndjson: it does not exist\n")
         #expect(missing.stdout.isEmpty)
         let directory = FileManager.default.temporaryDirectory.path
         let notAFile = try await run(["eval-trigger", directory])
         #expect(notAFile.status == 1)
-        #expect(notAFile.stderr == "clevertap-actions: \(directory): is a directory; expected an NDJSON file\n")
+        #expect(notAFile.stderr == "clevertap-actions: cannot read \(directory): it is a directory, not a file\n")
     }
 
     @Test func answersEachLineOfAFileInOrder() async throws {

@@ -50,12 +50,23 @@ public enum MappingEvaluation {
     /// Answers every line of `input` on `output`; blank lines are skipped. Returns how many
     /// answers were errors.
     public static func run(input: Int32, output: Int32) throws(StreamIOError) -> Int {
+        try RequestLines.answer(input: input, output: output) { line, number in answer(line: line, number: number) }
+    }
+}
+
+/// The loop of the `eval-*` verbs: one NDJSON request per line in, one answer line out, in order,
+/// through the same reader and writer as `map` (answers are flushed whenever the reader is about
+/// to wait, so typed lines are answered at once). Blank lines get no answer.
+public enum RequestLines {
+    /// Returns how many answers were errors (`{"error": ...}`).
+    public static func answer(input: Int32, output: Int32,
+                              _ answer: (UnsafeBufferPointer<UInt8>, Int) -> JSONValue) throws(StreamIOError) -> Int {
         var reader = ByteLineReader(descriptor: input, chunkSize: 1 << 16)
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 1 << 16)
         var errors = 0
         try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
             if MapStream.isBlank(line) { return }
-            let result = answer(line: line, number: number)
+            let result = answer(line, number)
             if result["error"] != nil { errors += 1 }
             JSONWriter.write(result, into: &writer.bytes)
             writer.bytes.append(0x0A)

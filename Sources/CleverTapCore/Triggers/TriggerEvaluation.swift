@@ -10,6 +10,12 @@ public enum TriggerEvaluation {
         public var inputWasMalformed: Bool
     }
 
+    /// Answers every line of `input` on `output` (blank lines skipped); returns how many answers
+    /// were errors: a malformed line or an invalid trigger, as in `eval-mapping`.
+    public static func run(input: Int32, output: Int32) throws(StreamIOError) -> Int {
+        try RequestLines.answer(input: input, output: output) { line, number in evaluate(line: line, lineNumber: number).result }
+    }
+
     /// Evaluates one NDJSON line (without its newline). `lineNumber` is 1-based, for messages.
     public static func evaluate<Bytes: Collection>(line: Bytes, lineNumber: Int) -> Outcome where Bytes.Element == UInt8 {
         let request: JSONValue
