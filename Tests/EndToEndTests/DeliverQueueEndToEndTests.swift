@@ -142,15 +142,8 @@ import Glibc
     /// The same on a PostgreSQL queue (the cluster `.ci/run` starts): all sent once, a rerun reads nothing.
     @Test(.enabled(if: ServePostgresEndToEndTests.enabled))
     func aPostgreSQLQueueWorksTheSameWay() async throws {
-        let base = try #require(ProcessInfo.processInfo.environment["CLEVERTAP_TEST_POSTGRES"],
-                                "CLEVERTAP_TEST_POSTGRES is not set: .ci/run starts a PostgreSQL cluster and sets it")
         let home = try ServeHome()
-        let name = "deliver_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let created = try await home.runCapturingAny("/usr/bin/env", ["psql", base, "-q", "-c", "CREATE DATABASE \(name)"])
-        #expect(created.status == 0, "\(created.stderr)")
-        var components = try #require(URLComponents(string: base))
-        components.path = "/" + name
-        let queue = try #require(components.string)
+        let queue = try await home.scratchPostgresQueue()
         let sandbox = try await home.startSandbox()
         _ = try await home.setup(endpoint: sandbox.url)
         let file = home.path + "/events.ndjson"

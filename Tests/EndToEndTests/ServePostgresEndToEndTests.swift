@@ -12,15 +12,8 @@ import Testing
 
     @Test(.enabled(if: enabled))
     func twoServesOnOneQueueDeliverEveryRecordExactlyOnce() async throws {
-        let base = try #require(ProcessInfo.processInfo.environment["CLEVERTAP_TEST_POSTGRES"],
-                                "CLEVERTAP_TEST_POSTGRES is not set: .ci/run starts a PostgreSQL cluster and sets it")
         let home = try ServeHome()
-        let name = "serve_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let created = try await home.runCapturingAny("/usr/bin/env", ["psql", base, "-q", "-c", "CREATE DATABASE \(name)"])
-        #expect(created.status == 0, "\(created.stderr)")
-        var components = try #require(URLComponents(string: base))
-        components.path = "/" + name
-        let queue = try #require(components.string)
+        let queue = try await home.scratchPostgresQueue()
 
         let sandbox = try await home.startSandbox()
         let writeKey = try await home.setup(endpoint: sandbox.url)

@@ -96,6 +96,19 @@ final class ServeHome: @unchecked Sendable {
         return Started(child: child, url: url)
     }
 
+    /// A new database on the cluster `CLEVERTAP_TEST_POSTGRES` names (`.ci/run` starts one), as a
+    /// queue URL; the test fails, never skips, when the variable is missing.
+    func scratchPostgresQueue() async throws -> String {
+        let base = try #require(ProcessInfo.processInfo.environment["CLEVERTAP_TEST_POSTGRES"],
+                                "CLEVERTAP_TEST_POSTGRES is not set: .ci/run starts a PostgreSQL cluster and sets it")
+        let name = "queue_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let created = try await runCapturingAny("/usr/bin/env", ["psql", base, "-q", "-c", "CREATE DATABASE \(name)"])
+        #expect(created.status == 0, "\(created.stderr)")
+        var components = try #require(URLComponents(string: base))
+        components.path = "/" + name
+        return try #require(components.string)
+    }
+
     /// The `status --json` of this home's queue.
     func status() async throws -> JSONValue {
         let result = try await runCapturing(["status", "--config", config, "--queue", queue, "--json"])
