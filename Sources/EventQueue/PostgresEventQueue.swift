@@ -372,27 +372,26 @@ public final class PostgresEventQueue: EventQueue {
     }
 
     private func transaction<T: Sendable>(_ body: (PostgresConnection, Logger) async throws -> T) async throws(QueueError) -> T {
-        do {
-            let logger = self.logger
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
-        } catch {
-            throw .unavailable(location: location, detail: Self.describe(error))
-        }
+        do { return try await run(timeout: nil, body) } catch { throw .unavailable(location: location, detail: Self.describe(error)) }
     }
 
     /// A transaction whose statements are cancelled past `timeout` (`statement_timeout`, local to it).
     private func transaction<T: Sendable>(timingOut timeout: String,
                                           _ body: (PostgresConnection, Logger) async throws -> T) async throws(ClaimAttemptError) -> T {
-        do {
-            let logger = self.logger
-            return try await client.withTransaction(logger: logger) { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = '\(timeout)'"), logger: logger)
-                return try await body(connection, logger)
-            }
-        } catch {
+        do { return try await run(timeout: timeout, body) } catch {
             // 57014: query_canceled, which is what statement_timeout raises.
             if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" { throw .timedOut }
             throw .failed(.unavailable(location: location, detail: Self.describe(error)))
+        }
+    }
+
+    private func run<T: Sendable>(timeout: String?, _ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            if let timeout {
+                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = '\(timeout)'"), logger: logger)
+            }
+            return try await body(connection, logger)
         }
     }
 

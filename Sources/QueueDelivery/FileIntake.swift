@@ -49,11 +49,13 @@ public struct FileIntake: Sendable {
 
     /// Names `path` for its progress: a regular file only (standard input cannot be resumed).
     public static func input(path: String, destinationID: String) throws(EventInputError) -> Input {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw EventInputError(source: path, message: "cannot open for reading: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        let fd: Int32
+        do throws(InputOpenError) { fd = try InputDescriptor.openForReading(path) } catch {
+            throw EventInputError(source: path, message: error.reason)
+        }
+        defer { InputDescriptor.closeIfOwned(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        guard fd > 2, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw EventInputError(source: path, message: "is not a regular file; a resumable delivery (--queue) reads files, not pipes")
         }
         var head = [UInt8](repeating: 0, count: 4096)

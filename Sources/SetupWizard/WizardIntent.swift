@@ -50,10 +50,8 @@ extension Wizard {
         case (.closeHelp, .help?):
             state.overlay = nil
             return []
-        case (.back, .confirmQuit?):
-            state.overlay = nil
-            return []
-        case (.back, .confirmLeave?):
+        case (.back, .confirmQuit?), (.back, .confirmLeave?):
+            // Back out of the question: the answer that changes nothing.
             state.overlay = nil
             return []
         case (_, _?):

@@ -4,7 +4,6 @@ import EventQueue
 import Foundation
 import Logging
 import QueueDelivery
-import Synchronization
 
 /// `deliver --queue`: the files go into the queue, chunk by chunk with their progress (FileIntake),
 /// and `serve`'s delivery workers (DeliveryService) send them: one way of delivering from a queue,
@@ -43,14 +42,16 @@ struct QueuedDelivery {
 
     func run(onProgress: (@Sendable (String) -> Void)?) async -> Report {
         var report = Report(queue: queue.location)
-        let stop = Atomic<Int>(0)
+        // The same escalation as a plain deliver; here any signal means "stop claiming, finish
+        // what is in flight": what is left stays queued, so there is nothing to abandon.
+        let control = DeliveryControl()
         let signals = TerminationSignals.listen { _ in
-            if stop.add(1, ordering: .relaxed).newValue == 1 {
+            if control.interrupt() == .stopping {
                 FileHandle.standardError.write(Data("\r\u{1B}[Kstopping: reading ended, finishing the requests in flight; the rest stays queued for the next run\n".utf8))
             }
         }
         defer { signals.cancel() }
-        let stopping: @Sendable () -> Bool = { stop.load(ordering: .relaxed) > 0 }
+        let stopping: @Sendable () -> Bool = { control.currentPhase != .running }
 
         let sources = Set(inputs.map(\.sourceID))
         report.carriedOver = await pending(sources)

@@ -20,7 +20,7 @@ final class ChildProcess: Sendable {
     let pid: pid_t
     let stderrPath: String
     /// Kept for its lifetime: Foundation watches the exit through it.
-    nonisolated(unsafe) private let process: Process
+    private let process: Process
     private let output: OutputCollector
     private let exit = ExitWatch()
 

@@ -54,6 +54,14 @@ public struct MalformedInput: Sendable, Error, CustomStringConvertible {
 /// recognises dead-letter lines (`{"reason": ..., "event": {...}}`) so a dead-letter file can be
 /// fed back as input.
 public enum EventDecoder {
+    /// The events of a Segment batch envelope (an object without a `type` whose `batch` is an
+    /// array); nil for anything else. `map` and `deliver` open envelopes by this one rule.
+    @inline(__always)
+    public static func batchItems(_ object: JSONObject) -> [JSONValue]? {
+        guard object["type"] == nil, case .array(let items)? = object["batch"] else { return nil }
+        return items
+    }
+
     /// Decodes one raw value, appending events and problems in input order.
     public static func decode(bytes: [UInt8], position: InputPosition, singleLine: Bool,
                               into events: inout [Result<InputEvent, MalformedInput>]) {
@@ -90,7 +98,7 @@ public enum EventDecoder {
                 raw: Array(value.description.utf8))))
             return
         }
-        if object["type"] == nil, case .array(let items)? = object["batch"] {
+        if let items = batchItems(object) {
             let sharedContext = object["context"]
             for (index, item) in items.enumerated() {
                 var at = position

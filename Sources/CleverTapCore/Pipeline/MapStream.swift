@@ -49,7 +49,7 @@ public enum MapStream {
                 try writer.flushIfNeeded()
                 return
             }
-            if object["type"] == nil, case .array? = object["batch"] {
+            if EventDecoder.batchItems(object) != nil {
                 // A Segment batch envelope, opened as `deliver` opens it (one rule: EventDecoder).
                 var decoded: [Result<InputEvent, MalformedInput>] = []
                 EventDecoder.decode(value: event, position: InputPosition(source: "", line: number), source: .value(event), into: &decoded)
