@@ -53,11 +53,11 @@ extension SetupModeStepState {
         case .choose(let wanted, let withEvents):
             guard !confirmReplace else { return StepResult() }
             highlight = wanted
-            var result = StepResult()
-            if wanted == .quick && withEvents != events { result = setEvents(withEvents) }
-            let chosen = chooseHighlighted(replacingAsks: replacingAsks, goOn: true)
-            return StepResult(effects: chosen.effects, changed: result.changed || chosen.changed, next: chosen.next,
-                              openSubscriptions: chosen.openSubscriptions)
+            // The events toggle only ever reports a change; choosing carries the rest.
+            let toggled = wanted == .quick && withEvents != events && setEvents(withEvents).changed
+            var result = chooseHighlighted(replacingAsks: replacingAsks, goOn: true)
+            result.changed = result.changed || toggled
+            return result
         }
     }
 
