@@ -82,7 +82,10 @@ import Glibc
         try Self.counting(0..<300, prefix: "t").write(toFile: file, atomically: true, encoding: .utf8)
         let first = try ChildProcess(ServeHome.binary, deliver(home, file), environment: home.environment,
                                      stderrPath: home.nextLog("deliver"))
-        // `status` may run before deliver has created the queue: an answer that is not JSON is "not yet".
+        // `status` opens (and would create) the queue file too: it waits until deliver has made it,
+        // so the two never create the same database at once. An answer that is not JSON is "not yet".
+        let queueFile = home.path + "/queue.sqlite"
+        _ = try await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: queueFile + "-wal") }
         let retrying = try await eventually(timeout: .seconds(30)) {
             let run = try await home.runCapturing(["status", "--config", home.config, "--queue", home.queue, "--json"])
             guard run.status == 0, let status = try? JSONParser.parse(run.stdout) else { return false }
