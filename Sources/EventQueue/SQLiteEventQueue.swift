@@ -20,7 +20,28 @@ public final class SQLiteEventQueue: EventQueue {
 
     public var location: String { "sqlite:" + path }
 
+    /// Opens the queue at `path`, waiting (up to `patience`) while another process creates or
+    /// migrates it: two processes preparing one new file at once would otherwise race inside
+    /// SQLite's journal-mode switch and the loser would fail ("database is locked"). The wait is
+    /// an `flock` on `PATH.open.lock`, tried without blocking between sleeps.
+    public static func open(path: String, dedupeWindow: Duration = .seconds(24 * 3600),
+                            patience: Duration = .seconds(30)) async throws(QueueError) -> SQLiteEventQueue {
+        try prepareFile(path)
+        let opening = ProcessLock()
+        let clock = ContinuousClock()
+        let deadline = clock.now + patience
+        while !opening.acquire(path + ".open.lock") {
+            if clock.now >= deadline {
+                throw .cannotOpen(location: "sqlite:" + path, detail: "another process has been creating it for longer than \(patience); is it stuck?")
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        defer { opening.release() }
+        return try SQLiteEventQueue(path: path, dedupeWindow: dedupeWindow)
+    }
+
     /// Opens (creating with mode 0600, and its folder with 0700, when missing) the queue at `path`.
+    /// Callers that may race another process use `open(path:)`.
     public init(path: String, dedupeWindow: Duration = .seconds(24 * 3600)) throws(QueueError) {
         self.path = path
         self.dedupeWindow = dedupeWindow

@@ -350,6 +350,28 @@ let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         await restarted.close()
     }
 
+    /// Several openers of one new file at once (serve, deliver, status started together) all get the
+    /// queue: without the opening lock the losers of SQLite's journal-mode switch failed.
+    @Test func openersRacingOnANewFileAllSucceed() async throws {
+        for round in 0..<5 {
+            let directory = try QueueTempDirectory()
+            let path = directory.path + "/race-\(round).sqlite"
+            let opened = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let queue = try await QueueURL.sqlite(path: path).open()
+                        let stored = try await queue.enqueue(EnqueueRequest(sourceID: "s\(index)", destinationIDs: ["d1"],
+                                                                            events: [event("u\(index)", "m\(index)")]), now: t0)
+                        await queue.close()
+                        return stored.accepted
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(opened == 8, "round \(round)")
+        }
+    }
+
     @Test func anUnwritablePathIsAnErrorInWords() throws {
         #expect {
             _ = try SQLiteEventQueue(path: "/proc/no-such-place/queue.sqlite")
