@@ -122,7 +122,7 @@ let package = Package(
         ]),
         .testTarget(name: "ServeTests", dependencies: ["Intake", "EventQueue", "QueueDelivery", "CleverTapCore", "Sandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "CleverTapCore", "Sandbox",
+            "CleverTapCore", "Sandbox", "EventQueue", "QueueDelivery",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
     ]

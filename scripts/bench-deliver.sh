@@ -92,7 +92,7 @@ head -n "$per_event_count" "$events" > "$work/per-event.ndjson"
 run_delivery() {  # run_delivery INPUT REPORT [extra args...]
     local input=$1 report=$2; shift 2
     "$binary" deliver --config "$work/workspace.json" --endpoint "$url" --json --dead-letter "$work/dead-letter.ndjson" \
-        "$@" "$input" > "$report" || true
+        --queue "sqlite:$work/deliver-$(basename "$input").sqlite" "$@" "$input" > "$report" || true
 }
 records_of() { jq '[.subscriptions[].processed] | add' "$1"; }
 requests_of() { jq '.requests' "$1"; }

@@ -7,11 +7,12 @@ public enum QueueURL: Sendable, Hashable, CustomStringConvertible {
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB`: a queue several `serve` processes share.
     case postgres(String)
 
-    /// Parses `--queue`; nil or empty gives the default SQLite file.
-    public static func parse(_ text: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(QueueError) -> QueueURL
+    /// Parses `--queue`; nil or empty gives the default SQLite file of that name (`serve`'s
+    /// `queue.sqlite`; `deliver` keeps its own, since one SQLite queue has one delivering process).
+    public static func parse(_ text: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                             defaultFile: String = "queue.sqlite") throws(QueueError) -> QueueURL
     {
-        guard let text, !text.isEmpty else { return .sqlite(path: defaultSQLitePath(environment: environment)) }
+        guard let text, !text.isEmpty else { return .sqlite(path: defaultSQLitePath(environment: environment, file: defaultFile)) }
         if text.hasPrefix("sqlite:") {
             var path = String(text.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
@@ -23,20 +24,20 @@ public enum QueueURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `$XDG_STATE_HOME/clevertap-actions/queue.sqlite`, else `~/.local/state/clevertap-actions/queue.sqlite`.
-    public static func defaultSQLitePath(environment: [String: String]) -> String {
+    public static func defaultSQLitePath(environment: [String: String], file: String = "queue.sqlite") -> String {
         let state: String
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
             state = xdg
         } else {
             state = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
         }
-        return state + "/clevertap-actions/queue.sqlite"
+        return state + "/clevertap-actions/" + file
     }
 
     /// Opens the queue (for PostgreSQL: connects, and creates the tables when missing).
     public func open() async throws(QueueError) -> any EventQueue {
         switch self {
-        case .sqlite(let path): return try SQLiteEventQueue(path: path)
+        case .sqlite(let path): return try await SQLiteEventQueue.open(path: path)
         case .postgres(let url): return try await PostgresEventQueue(url: url)
         }
     }

@@ -5,10 +5,37 @@ import Foundation
 /// What one claim of records became: a resolution per record, plus what to count.
 public struct ClaimOutcome: Sendable {
     public var resolutions: [RecordResolution]
+    /// What each record's subscriptions made of it, in the order of `resolutions`: `deliver`'s
+    /// report counts these, and its dead-letter lines carry their kind, code and subscription.
+    public var details: [RecordDetail] = []
+    /// HTTP requests made, the client's quick retries included.
     public var requests = 0
+    /// Attempts beyond each request's first (the client's quick retries).
+    public var requestRetries = 0
     public var retried = 0
     public var dead = 0
     public var delivered = 0
+}
+
+/// One record's fate, per subscription whose trigger matched it.
+public struct RecordDetail: Sendable {
+    public enum Result: Sendable {
+        case processed
+        /// Not processed; `sent` says whether it was in a request (a delete waits for its upload).
+        case failed(RecordFailure, sent: Bool)
+        case skipped(SkipReason, RecordFailure)
+    }
+
+    public struct SubscriptionResult: Sendable {
+        public var subscription: SubscriptionRef
+        public var result: Result
+    }
+
+    /// Empty when no subscription's trigger matched the event.
+    public var results: [SubscriptionResult] = []
+    /// The worst failure, with the subscription it concerns: the dead-letter line of a dead record.
+    public var failure: RecordFailure?
+    public var failedSubscription: SubscriptionRef?
 }
 
 /// Sends one claim of queued events to CleverTap: each event through the destination's
@@ -26,120 +53,191 @@ struct ClaimDelivery: Sendable {
     /// permanent one over a retryable one.
     enum Failure: Sendable {
         /// Worth another attempt; `after` is the wait the server asked for (`Retry-After`), if any.
-        case retry(String, after: Duration?)
-        case dead(String)
+        case retry(RecordFailure, subscription: SubscriptionRef, after: Duration?)
+        /// `queueReason` is how the queue words it (`status`, serve's log).
+        case dead(RecordFailure, subscription: SubscriptionRef?, queueReason: String)
     }
 
     struct Item: Sendable {
         let row: Int
+        let slot: Int
+        let subscription: SubscriptionRef
         let record: JSONValue
     }
 
-    func deliver(_ records: [ClaimedRecord], now: @Sendable () -> Date) async -> ClaimOutcome {
+    /// `shouldStop` is asked before each request: once it says yes, requests not yet started are
+    /// not sent and their records are released (claimable at once), so a stop does not wait for a
+    /// whole claim's requests to go out one after another.
+    func deliver(_ records: [ClaimedRecord], now: @Sendable () -> Date,
+                 shouldStop: @escaping @Sendable () -> Bool = { false }) async -> ClaimOutcome {
         var failures = [Failure?](repeating: nil, count: records.count)
+        var unsent = [Bool](repeating: false, count: records.count)
+        var details = [RecordDetail](repeating: RecordDetail(), count: records.count)
         var uploads: [Item] = []
         var deletes: [Item] = []
         var laterDeletes: [Item] = []
         var outcomes: [PipelineOutcome] = []
         for (row, record) in records.enumerated() {
             let event: JSONValue
-            do throws(JSONParseError) { event = try JSONParser.parse(bytes: record.payload) } catch {
-                failures[row] = .dead("the stored event is not JSON: \(error)")
+            let only: String?
+            do throws(JSONParseError) { (event, only) = try FilePayload.decode(record) } catch {
+                let failure = RecordFailure(kind: .malformed, reason: "the stored event is not JSON: \(error)")
+                failures[row] = .dead(failure, subscription: nil, queueReason: failure.reason)
                 continue
             }
             outcomes.removeAll(keepingCapacity: true)
             route.pipeline.process(event, into: &outcomes)
+            if let only { outcomes.removeAll { $0.subscription.id != only } }
             var madeUpload = false
             var rowDeletes: [Item] = []
             for outcome in outcomes {
+                let slot = details[row].results.count
                 switch outcome {
-                case .record(_, let action, let made):
-                    // Every action but Delete User is an upload record (profiles today, events with
-                    // Upload Event): only deletes have their own endpoint.
+                case .record(let subscription, let action, let made):
+                    details[row].results.append(.init(subscription: subscription, result: .processed))
+                    // Every action but Delete User is an upload record (profiles, events): only
+                    // deletes have their own endpoint.
+                    let item = Item(row: row, slot: slot, subscription: subscription, record: made.record)
                     if action == .userDelete {
-                        rowDeletes.append(Item(row: row, record: made.record))
+                        rowDeletes.append(item)
                     } else {
-                        uploads.append(Item(row: row, record: made.record))
+                        uploads.append(item)
                         madeUpload = true
                     }
                 case .failed(let subscription, let reason):
-                    Self.worsen(&failures[row], .dead("subscription \"\(subscription.name)\": \(reason)"))
+                    let skip: SkipReason
+                    switch reason {
+                    case .mapping: skip = .mappingError
+                    case .record: skip = .validationError
+                    }
+                    let failure = RecordFailure(kind: skip == .mappingError ? .mappingError : .validationError, reason: reason.description)
+                    details[row].results.append(.init(subscription: subscription, result: .skipped(skip, failure)))
+                    Self.worsen(&failures[row], .dead(failure, subscription: subscription,
+                                                      queueReason: "subscription \"\(subscription.name)\": \(reason)"))
                 }
             }
             if madeUpload { laterDeletes += rowDeletes } else { deletes += rowDeletes }
         }
 
         var outcome = ClaimOutcome(resolutions: [])
-        await withTaskGroup(of: ([(Int, Failure)], Int).self) { group in
-            for chunk in Self.chunks(uploads, size: BatchLimits.maximumUpload) {
-                group.addTask { await send(chunk, delete: false) }
+        var sent: [Sent] = []
+        await withTaskGroup(of: Sent.self) { group in
+            for chunk in Self.chunks(uploads, size: settings.uploadBatch) {
+                group.addTask { await send(chunk, delete: false, shouldStop: shouldStop) }
             }
-            for chunk in Self.chunks(deletes, size: BatchLimits.maximumDelete) {
-                group.addTask { await send(chunk, delete: true) }
+            for chunk in Self.chunks(deletes, size: settings.deleteBatch) {
+                group.addTask { await send(chunk, delete: true, shouldStop: shouldStop) }
             }
-            for await (failed, requests) in group {
-                outcome.requests += requests
-                for (row, failure) in failed { Self.worsen(&failures[row], failure) }
+            for await answer in group { sent.append(answer) }
+        }
+        for answer in sent { apply(answer, to: &failures, unsent: &unsent, details: &details, outcome: &outcome) }
+        // A delete that follows its event's upload goes only once the upload went through.
+        var ready: [Item] = []
+        for item in laterDeletes {
+            if unsent[item.row] { continue }
+            if let failure = failures[item.row] {
+                details[item.row].results[item.slot].result = .failed(Self.recordFailure(failure), sent: false)
+            } else {
+                ready.append(item)
             }
         }
-        let ready = laterDeletes.filter { failures[$0.row] == nil }
-        for chunk in Self.chunks(ready, size: BatchLimits.maximumDelete) {
-            let (failed, requests) = await send(chunk, delete: true)
-            outcome.requests += requests
-            for (row, failure) in failed { Self.worsen(&failures[row], failure) }
+        for chunk in Self.chunks(ready, size: settings.deleteBatch) {
+            apply(await send(chunk, delete: true, shouldStop: shouldStop), to: &failures, unsent: &unsent, details: &details, outcome: &outcome)
         }
 
         let finished = now()
         for (row, record) in records.enumerated() {
             switch failures[row] {
+            case nil where unsent[row]:
+                outcome.resolutions.append(RecordResolution(record, .release))
             case nil:
                 outcome.resolutions.append(RecordResolution(record, .delivered))
                 outcome.delivered += 1
-            case .dead(let reason)?:
+            case .dead(let failure, let subscription, let reason)?:
+                details[row].failure = failure
+                details[row].failedSubscription = subscription
                 outcome.resolutions.append(RecordResolution(record, .dead(reason: reason)))
                 outcome.dead += 1
-            case .retry(let reason, let serverWait)?:
+            case .retry(let failure, let subscription, let serverWait)?:
                 let age = finished.timeIntervalSince(record.enqueuedAt)
                 if age >= Self.seconds(settings.giveUpAfter) {
-                    outcome.resolutions.append(RecordResolution(record, .dead(
-                        reason: "gave up after \(record.attempts + 1) attempt(s) over \(Int(age)) s; last: \(reason)")))
+                    var gaveUp = failure
+                    gaveUp.reason = "gave up after \(record.attempts + 1) attempt(s) over \(Int(age)) s; last: \(failure.reason)"
+                    details[row].failure = gaveUp
+                    details[row].failedSubscription = subscription
+                    outcome.resolutions.append(RecordResolution(record, .dead(reason: gaveUp.reason)))
                     outcome.dead += 1
                 } else {
                     // A Retry-After from CleverTap (or the sandbox) wins over the backoff, capped by it.
                     let wait = settings.backoff.delay(afterAttempt: record.attempts + 1, retryAfter: serverWait)
-                    outcome.resolutions.append(RecordResolution(record, .retry(at: finished + Self.seconds(wait), reason: reason)))
+                    details[row].failure = failure
+                    details[row].failedSubscription = subscription
+                    outcome.resolutions.append(RecordResolution(record, .retry(at: finished + Self.seconds(wait), reason: failure.reason)))
                     outcome.retried += 1
                 }
             }
         }
+        outcome.details = details
         return outcome
     }
 
-    /// One request (its client retries included); the failures of its records.
-    private func send(_ items: [Item], delete: Bool) async -> ([(Int, Failure)], Int) {
+    /// One request's answer: each item's outcome and whether a failure may heal by waiting.
+    struct Sent: Sendable {
+        var items: [Item]
+        var outcomes: [DeliveryOutcome]
+        var transient: [Bool]
+        var retryAfter: Duration?
+        var attempts: Int
+        var retries: Int
+        /// Not sent: a stop came first.
+        var skipped = false
+    }
+
+    /// One request (its client retries included).
+    private func send(_ items: [Item], delete: Bool, shouldStop: @escaping @Sendable () -> Bool) async -> Sent {
         let limiter = delete ? route.deletes : route.uploads
         let client = route.client
-        let result: CleverTapResult = await limiter.run {
+        let answer: CleverTapResult? = await limiter.run {
+            if shouldStop() { return nil }
             if delete {
                 return await client.deleteProfiles(identities: items.map { $0.record["identity"]?.stringValue ?? "" })
             }
             return await client.upload(items.map(\.record))
         }
-        var failed: [(Int, Failure)] = []
-        for (index, item) in items.enumerated() {
-            let recordOutcome = index < result.outcomes.count ? result.outcomes[index] : .failed(.invalidResponse(detail: "no answer for this record"))
-            switch recordOutcome {
-            case .processed:
-                if let first = result.unattributed.first {
-                    failed.append((item.row, .dead("CleverTap rejected \(result.unattributed.count) record(s) of this request without saying which; first: \(first)")))
-                }
-            case .rejected(let rejection):
-                failed.append((item.row, .dead("CleverTap \(rejection)")))
-            case .failed(let error):
-                failed.append((item.row, Self.retries(error) ? .retry(error.description, after: result.retryAfter) : .dead(error.description)))
-            }
+        guard let result = answer else {
+            return Sent(items: items, outcomes: [], transient: [], retryAfter: nil, attempts: 0, retries: 0, skipped: true)
         }
-        return (failed, result.attempts)
+        let outcomes = result.deliveryOutcomes(count: items.count)
+        let transient = items.indices.map { index -> Bool in
+            guard result.unattributed.isEmpty, index < result.outcomes.count, case .failed(let error) = result.outcomes[index] else { return false }
+            return Self.retries(error)
+        }
+        return Sent(items: items, outcomes: outcomes, transient: transient, retryAfter: result.retryAfter,
+                    attempts: result.attempts, retries: result.retries)
+    }
+
+    private func apply(_ sent: Sent, to failures: inout [Failure?], unsent: inout [Bool], details: inout [RecordDetail],
+                       outcome: inout ClaimOutcome) {
+        if sent.skipped {
+            for item in sent.items { unsent[item.row] = true }
+            return
+        }
+        outcome.requests += sent.attempts
+        outcome.requestRetries += sent.retries
+        for (index, item) in sent.items.enumerated() {
+            guard case .failed(let failure) = sent.outcomes[index] else { continue }
+            details[item.row].results[item.slot].result = .failed(failure, sent: true)
+            let queueReason = failure.kind == .rejected && failure.code != nil ? "CleverTap code \(failure.code!): \(failure.reason)" : failure.reason
+            Self.worsen(&failures[item.row], sent.transient[index]
+                ? .retry(failure, subscription: item.subscription, after: sent.retryAfter)
+                : .dead(failure, subscription: item.subscription, queueReason: queueReason))
+        }
+    }
+
+    static func recordFailure(_ failure: Failure) -> RecordFailure {
+        switch failure {
+        case .retry(let failure, _, _), .dead(let failure, _, _): return failure
+        }
     }
 
     /// Whether a later attempt may succeed: rate limits, server errors, timeouts, broken or refused

@@ -20,12 +20,13 @@ public struct DeliveryRoute: Sendable {
 
     /// Routes for `destinations`, with one pair of limiters per account (base URL + Project ID):
     /// CleverTap's 15/3 concurrency is per account, whatever the number of destinations.
-    public static func make(destinations: [Destination], client: (Destination) throws -> CleverTapClient) rethrows -> [DeliveryRoute] {
+    /// `concurrency` lowers the limits (`deliver --concurrency`).
+    public static func make(destinations: [Destination], concurrency: DeliveryConcurrency = DeliveryConcurrency(),
+                            client: (Destination) throws -> CleverTapClient) rethrows -> [DeliveryRoute] {
         var limiters: [String: (AsyncLimiter, AsyncLimiter)] = [:]
         return try destinations.map { destination in
             let account = destination.endpoint.baseURL + "|" + destination.projectID
-            let pair = limiters[account] ?? (AsyncLimiter(limit: DeliveryConcurrency.maximumUploads),
-                                             AsyncLimiter(limit: DeliveryConcurrency.maximumDeletes))
+            let pair = limiters[account] ?? (AsyncLimiter(limit: concurrency.uploads), AsyncLimiter(limit: concurrency.deletes))
             limiters[account] = pair
             return DeliveryRoute(destination: destination, pipeline: SubscriptionPipeline(destination: destination),
                                  client: try client(destination), uploads: pair.0, deletes: pair.1)
@@ -47,15 +48,23 @@ public struct DeliverySettings: Sendable {
     public var backoff: RetryPolicy
     /// A record still failing this long after it arrived goes dead.
     public var giveUpAfter: Duration
+    /// Records per request, when lower than CleverTap's 1000 per upload and 100 per delete
+    /// (`deliver --batch-size`).
+    public var batchSize: Int?
+
+    /// Records per upload and per delete request.
+    public var uploadBatch: Int { min(batchSize ?? BatchLimits.maximumUpload, BatchLimits.maximumUpload) }
+    public var deleteBatch: Int { min(batchSize ?? BatchLimits.maximumDelete, BatchLimits.maximumDelete) }
 
     public init(claimLimit: Int = BatchLimits.maximumUpload, loopsPerDestination: Int = 4, lease: Duration = .seconds(120),
                 linger: Duration = .milliseconds(100), backoff: RetryPolicy = RetryPolicy(maxAttempts: 1000, baseDelay: .seconds(1), maxDelay: .seconds(300)),
-                giveUpAfter: Duration = .seconds(4 * 3600)) {
+                giveUpAfter: Duration = .seconds(4 * 3600), batchSize: Int? = nil) {
         self.claimLimit = max(1, claimLimit)
         self.loopsPerDestination = max(1, loopsPerDestination)
         self.lease = lease
         self.linger = linger
         self.backoff = backoff
         self.giveUpAfter = giveUpAfter
+        self.batchSize = batchSize.map { max(1, $0) }
     }
 }

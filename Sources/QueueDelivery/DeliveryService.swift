@@ -16,13 +16,18 @@ public final class DeliveryService: Service, Sendable {
     public let settings: DeliverySettings
     private let logger: Logger
     private let stopping = StopFlag()
+    private let onOutcome: (@Sendable ([ClaimedRecord], ClaimOutcome) -> Void)?
 
+    /// `onOutcome` hears each claim's outcome once it is written to the queue (`deliver` counts
+    /// its report from these).
     public init(queue: any EventQueue, routes: [DeliveryRoute], settings: DeliverySettings = DeliverySettings(),
-                logger: Logger = Logger(label: "clevertap.serve.delivery")) {
+                logger: Logger = Logger(label: "clevertap.serve.delivery"),
+                onOutcome: (@Sendable ([ClaimedRecord], ClaimOutcome) -> Void)? = nil) {
         self.queue = queue
         self.routes = routes
         self.settings = settings
         self.logger = logger
+        self.onOutcome = onOutcome
     }
 
     public func run() async throws {
@@ -70,7 +75,8 @@ public final class DeliveryService: Service, Sendable {
                 await pause(settings.linger)
                 continue
             }
-            let outcome = await delivery.deliver(claimed, now: { Date() })
+            let stopping = self.stopping
+            let outcome = await delivery.deliver(claimed, now: { Date() }, shouldStop: { stopping.isSet })
             // The queue may be briefly unavailable: keep the outcomes until they are written, or
             // the leases expire and the records are sent again (at least once, never lost).
             var written = false
@@ -84,6 +90,7 @@ public final class DeliveryService: Service, Sendable {
                     await pause(.seconds(1))
                 }
             }
+            if written { onOutcome?(claimed, outcome) }
             let finished = Date()
             for resolution in outcome.resolutions {
                 switch resolution.resolution {
@@ -113,10 +120,12 @@ public final class DeliveryService: Service, Sendable {
 }
 
 /// A flag set once, read from any thread.
-final class StopFlag: @unchecked Sendable {
+public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
 
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+    public init() {}
+
+    public var isSet: Bool { lock.withLock { value } }
+    public func set() { lock.withLock { value = true } }
 }

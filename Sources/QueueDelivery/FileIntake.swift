@@ -16,6 +16,9 @@ public struct FileIntake: Sendable {
         public var sourceID: String
         public var headHash: String
         public var size: Int64
+        /// False for standard input: it has no place to continue from, so no progress is kept
+        /// (what it queued is still sent, by this run or the next one on the queue).
+        public var resumable = true
     }
 
     /// What one run read.
@@ -47,8 +50,13 @@ public struct FileIntake: Sendable {
         self.chunkItems = max(1, chunkItems)
     }
 
-    /// Names `path` for its progress: a regular file only (standard input cannot be resumed).
+    /// Names `path` for its progress: a regular file, or `-` for standard input (not resumable:
+    /// each run is its own source).
     public static func input(path: String, destinationID: String) throws(EventInputError) -> Input {
+        if path == "-" {
+            let key = "\(destinationID)|stdin|\(UUID().uuidString)"
+            return Input(path: path, key: key, sourceID: FilePayload.sourcePrefix + Self.hash(Array(key.utf8)), headHash: "", size: 0, resumable: false)
+        }
         let fd: Int32
         do throws(InputOpenError) { fd = try InputDescriptor.openForReading(path) } catch {
             throw EventInputError(source: path, message: error.reason)
@@ -56,25 +64,25 @@ public struct FileIntake: Sendable {
         defer { InputDescriptor.closeIfOwned(fd) }
         var info = stat()
         guard fd > 2, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw EventInputError(source: path, message: "is not a regular file; a resumable delivery (--queue) reads files, not pipes")
+            throw EventInputError(source: path, message: "is not a regular file; name a file, or pipe events into standard input (`-`)")
         }
         var head = [UInt8](repeating: 0, count: 4096)
         let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
         head.removeLast(4096 - max(0, count))
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         let key = "\(destinationID)|\(absolute)|\(info.st_dev):\(info.st_ino)"
-        return Input(path: path, key: key, sourceID: "deliver:" + Self.hash(Array(key.utf8)), headHash: Self.hash(head),
+        return Input(path: path, key: key, sourceID: FilePayload.sourcePrefix + Self.hash(Array(key.utf8)), headHash: Self.hash(head),
                      size: Int64(info.st_size))
     }
 
     /// Queues `input`'s events after what an earlier run committed. Items that are not events go to
     /// `deadLetters` (flushed before the chunk that passes them is committed). `shouldStop` is
-    /// asked after each chunk.
-    public func run(_ input: Input, deadLetters: DeadLetterWriter,
-                    shouldStop: @Sendable () -> Bool) async throws(FileIntakeError) -> Summary {
+    /// asked after each chunk; `onQueued` hears how many events each committed chunk held.
+    public func run(_ input: Input, deadLetters: DeadLetterWriter, shouldStop: @Sendable () -> Bool,
+                    onQueued: @Sendable (Int) -> Void = { _ in }) async throws(FileIntakeError) -> Summary {
         var summary = Summary()
         let stored: InputProgress?
-        do { stored = try await queue.progress(key: input.key) } catch { throw .queue(error) }
+        do { stored = input.resumable ? try await queue.progress(key: input.key) : nil } catch { throw .queue(error) }
         var skip = 0
         if let stored {
             if stored.headHash == input.headHash && input.size >= stored.size { skip = stored.consumed } else { summary.restarted = true }
@@ -89,7 +97,18 @@ public struct FileIntake: Sendable {
             let item: RawInputItem?
             do { item = try reader.next() } catch { throw .input(error) }
             guard let item else { break }
-            if case .idle = item { continue }
+            if case .idle = item {
+                // A slow stream (standard input): what has arrived is queued now, not when a chunk fills.
+                if itemsInChunk > 0 {
+                    summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters, onQueued: onQueued)
+                    itemsInChunk = 0
+                }
+                if shouldStop() {
+                    summary.stoppedEarly = true
+                    return summary
+                }
+                continue
+            }
             index += 1
             if index <= skip {
                 summary.skipped += 1
@@ -117,7 +136,7 @@ public struct FileIntake: Sendable {
                 break
             }
             if itemsInChunk >= chunkItems {
-                summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters)
+                summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters, onQueued: onQueued)
                 itemsInChunk = 0
                 if shouldStop() {
                     summary.stoppedEarly = true
@@ -126,20 +145,21 @@ public struct FileIntake: Sendable {
             }
         }
         if itemsInChunk > 0 || stored == nil || summary.restarted {
-            summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters)
+            summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters, onQueued: onQueued)
         }
         return summary
     }
 
     /// Dead letters first (so nothing the progress passes lacks a place), then the events with
     /// their progress in one transaction.
-    private func commit(_ events: inout [IncomingEvent], input: Input, consumed: Int,
-                        deadLetters: DeadLetterWriter) async throws(FileIntakeError) -> Int {
+    private func commit(_ events: inout [IncomingEvent], input: Input, consumed: Int, deadLetters: DeadLetterWriter,
+                        onQueued: @Sendable (Int) -> Void) async throws(FileIntakeError) -> Int {
         do { try deadLetters.flush() } catch { throw .deadLetters(error) }
         let request = EnqueueRequest(sourceID: input.sourceID, destinationIDs: [destinationID], events: events,
-                                     progress: InputProgress(key: input.key, headHash: input.headHash, size: input.size, consumed: consumed),
+                                     progress: input.resumable ? InputProgress(key: input.key, headHash: input.headHash, size: input.size, consumed: consumed) : nil,
                                      deduplicate: false)
         do { _ = try await queue.enqueue(request, now: Date()) } catch { throw .queue(error) }
+        onQueued(events.count)
         defer { events.removeAll(keepingCapacity: true) }
         return events.count
     }
@@ -159,9 +179,7 @@ public struct FileIntake: Sendable {
         let identity = event.value["userId"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             ?? event.value["anonymousId"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             ?? "~" + messageID
-        var payload: [UInt8] = []
-        event.source.write(into: &payload)
-        return IncomingEvent(messageID: messageID, identity: identity, payload: payload)
+        return IncomingEvent(messageID: messageID, identity: identity, payload: FilePayload.encode(event))
     }
 
     /// `12`, `12:3` (array element), `12::4` (batch item), `12:3:4`: read back by `position(messageID:)`.
@@ -177,7 +195,7 @@ public struct FileIntake: Sendable {
     /// Where a queued record came from in `path`, for its dead-letter line.
     public static func position(messageID: String, path: String) -> InputPosition {
         let parts = messageID.split(separator: ":", omittingEmptySubsequences: false)
-        return InputPosition(source: path, line: parts.first.flatMap { Int($0) } ?? 0,
+        return InputPosition(source: path == "-" ? "stdin" : path, line: parts.first.flatMap { Int($0) } ?? 0,
                              arrayIndex: parts.count > 1 ? Int(parts[1]) : nil, batchIndex: parts.count > 2 ? Int(parts[2]) : nil)
     }
 

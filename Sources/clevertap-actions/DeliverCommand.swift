@@ -8,23 +8,23 @@ import QueueDelivery
 struct DeliverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliver",
-        abstract: "Send event files through the destination's subscriptions to CleverTap, batched; nothing is lost.",
+        abstract: "Send event files through the destination's subscriptions to CleverTap, batched and resumable; nothing is lost.",
         discussion: """
             Reads Segment-format events as NDJSON, a JSON array, or batch envelopes ({"batch": [...]}), \
-            and dead-letter files written by an earlier run. Records are batched (1000 profiles and events \
-            per upload, 100 identities per delete) and sent with at most 15 uploads and 3 deletes in \
-            flight. Every record that is not processed is written, as it happens, with its event and \
-            reason to the dead-letter file, which `deliver` accepts again as input once fixed; if that \
-            file cannot be created nothing is sent, and if a write to it fails the run stops and the \
-            report names every record that has no record anywhere. Ctrl-C or SIGTERM stops reading \
-            and finishes what is in flight, then prints the report; a second signal dead-letters what \
-            is in flight instead.
+            and dead-letter files written by an earlier run. The events go through a durable queue \
+            (--queue; by default $XDG_STATE_HOME/clevertap-actions/deliver.sqlite) and are sent by the \
+            workers `serve` uses: per-user order kept, records batched (1000 profiles and events per \
+            upload, 100 identities per delete), at most 15 uploads and 3 deletes in flight, failures \
+            retried with backoff and Retry-After until --give-up-after. Each chunk of a file is \
+            committed with how far it goes, so after a kill, a signal or a full disk the same command \
+            continues where it stopped instead of sending everything again ($incr and $add apply once).
 
-            With --queue the files go through a durable queue (as `serve` delivers): each chunk of a file \
-            is committed with how far it goes, so after a kill, a signal or a full disk the same command \
-            continues where it stopped instead of sending everything again ($incr and $add apply once). \
-            Records still failing after --give-up-after are dead-lettered; ones left queued by a \
-            signal are sent by the next run.
+            Every record that is not processed is written with its event and reason to the dead-letter \
+            file, which `deliver` accepts again as input once fixed; if that file cannot be created \
+            nothing is sent, and if a write to it fails the report names every record that has no \
+            record anywhere. Ctrl-C or SIGTERM stops reading and finishes what is in flight, then prints \
+            the report; a second signal stops waiting. What is left stays queued: the same command \
+            sends it. --dry-run sends nothing and needs no queue.
 
             Exit status: 0 all processed; 1 something was dead-lettered or lost, the run was \
             interrupted, or output could not be written; 2 usage or configuration error (including a \
@@ -53,16 +53,17 @@ struct DeliverCommand: AsyncParsableCommand {
     var batchSize: Int?
 
     @Option(name: .customLong("flush-interval"), help: ArgumentHelp(
-        "Seconds a partial batch may wait before it is sent anyway (for slow streams; default 1).", valueName: "seconds"))
+        "Seconds the workers wait after a partial batch for the next one to fill (slow streams; default 0.05, at most 60).", valueName: "seconds"))
     var flushInterval: Double?
 
     @Option(help: ArgumentHelp(
-        "Resumable: go through this queue (sqlite:PATH or postgres://USER@HOST:PORT/DB); a rerun continues where a stopped run ended.",
+        "The queue: sqlite:PATH or postgres://USER@HOST:PORT/DB (default $XDG_STATE_HOME/clevertap-actions/deliver.sqlite).",
         valueName: "url"))
     var queue: String?
 
     @Option(name: .customLong("give-up-after"), help: ArgumentHelp(
-        "With --queue: seconds after which a record that still fails is dead-lettered (default 900).", valueName: "seconds"))
+        "Seconds after which a record that still fails (CleverTap down, rate limited) is dead-lettered (default 900).",
+        valueName: "seconds"))
     var giveUpAfter: Double?
 
     @Flag(name: .customLong("dry-run"), help: "Send nothing; write the requests that would be sent as NDJSON.")
@@ -81,20 +82,12 @@ struct DeliverCommand: AsyncParsableCommand {
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        if let flushInterval, !(flushInterval > 0) {
-            throw ValidationError("--flush-interval must be a positive number of seconds, got \(flushInterval)")
+        if let flushInterval, !(flushInterval > 0 && flushInterval <= 60) {
+            throw ValidationError("--flush-interval must be a number of seconds above 0 and at most 60, got \(flushInterval)")
         }
         if let giveUpAfter, !(giveUpAfter > 0) { throw ValidationError("--give-up-after must be a positive number of seconds") }
-        if queue == nil && giveUpAfter != nil { throw ValidationError("--give-up-after applies with --queue") }
-        if queue != nil {
-            if dryRun { throw ValidationError("--queue sends through a queue; --dry-run sends nothing: use one of them") }
-            if files.isEmpty || files.contains("-") {
-                throw ValidationError("--queue resumes files by their place in them: name event files (standard input cannot be resumed)")
-            }
-            if concurrency != nil || batchSize != nil || flushInterval != nil {
-                throw ValidationError("--concurrency, --batch-size and --flush-interval apply without --queue (the queue's workers batch by 1000 and 100 within CleverTap's 15/3 limits)")
-            }
-        }
+        if dryRun && queue != nil { throw ValidationError("--queue sends through a queue; --dry-run sends nothing and needs none: use one of them") }
+        if dryRun && giveUpAfter != nil { throw ValidationError("--give-up-after applies to a delivery; --dry-run sends nothing") }
         if output != nil && !dryRun { throw ValidationError("--output only applies with --dry-run") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
@@ -152,40 +145,24 @@ struct DeliverCommand: AsyncParsableCommand {
         // Past `ulimit -f` a write must fail (and be reported), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
 
-        if let queue { return try await runThroughQueue(queue, destination: destination, inputs: inputs, deadLetters: deadLetters) }
+        guard dryRun else { return try await runQueued(destination: destination, inputs: inputs, deadLetters: deadLetters) }
         let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64(((flushInterval ?? 1) * 1000).rounded())))
         // A dry run writes requests in input order, so it sends one at a time.
-        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: dryRun)
-
-        let report: DeliveryReport
-        let reportToStandardError: Bool
+        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: true)
+        let sink: LineSink
+        do throws(EventInputError) { sink = try output.map { path throws(EventInputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
+            throw Console.usage(error.description, command: "deliver")
+        }
+        let report = await Self.runEngine(DeliveryEngine(router: router, transport: DryRunTransport(sink: sink),
+                                                         options: engineOptions, deadLetters: deadLetters), inputs: inputs)
         var requestsLost = false
-        if dryRun {
-            let sink: LineSink
-            do throws(EventInputError) { sink = try output.map { path throws(EventInputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
-                throw Console.usage(error.description, command: "deliver")
-            }
-            reportToStandardError = output == nil
-            report = await Self.runEngine(DeliveryEngine(router: router, transport: DryRunTransport(sink: sink),
-                                                         options: engineOptions, deadLetters: deadLetters), inputs: inputs)
-            if let failure = sink.flush() {
-                Console.error("could not write the requests to \(output ?? "standard output"): \(failure)")
-                requestsLost = true
-            }
-        } else {
-            let client = try self.client(for: destination, tune: { _ in })
-            reportToStandardError = false
-            report = await Self.runEngine(DeliveryEngine(router: router, transport: CleverTapTransport(client: client),
-                                                         options: engineOptions, deadLetters: deadLetters), inputs: inputs)
-            try? await client.shutdown()
+        if let failure = sink.flush() {
+            Console.error("could not write the requests to \(output ?? "standard output"): \(failure)")
+            requestsLost = true
         }
-
         let text = json ? report.jsonValue.prettyDescription : report.text
-        if reportToStandardError {
-            Console.note(text)
-        } else {
-            try Output.line(text)
-        }
+        // The requests are the output; the report goes beside them.
+        if output == nil { Console.note(text) } else { try Output.line(text) }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
         if requestsLost { throw ExitCode(1) }
     }

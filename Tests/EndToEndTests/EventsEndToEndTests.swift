@@ -126,7 +126,7 @@ import Testing
         #expect(mapped.filter { $0["subscription"] == "User Delete" }.count == generated.deletes)
 
         // deliver: the events land in the sandbox's event list, sharing uploads with profiles.
-        let deliver = try await run(["deliver", "--config", config, "--flush-interval", "3600", input])
+        let deliver = try await run(["deliver", "--config", config, input])
         #expect(deliver.status == 0, "deliver failed: \(deliver.stdout) \(deliver.stderr)")
         let listed = try await httpGet(sandbox.baseURL + "/sandbox/events")
         #expect(listed.status == 200)

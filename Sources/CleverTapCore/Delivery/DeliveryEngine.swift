@@ -138,7 +138,9 @@ public struct DeliveryOptions: Sendable {
     }
 }
 
-/// Streams events from inputs through a destination's subscriptions into batched requests.
+/// Streams events from inputs through a destination's subscriptions into batched requests: what
+/// `deliver --dry-run` writes. Sending is not done here: every real delivery goes through the
+/// queue and its workers (`QueuedDelivery`, `DeliveryService`), so there is one way of sending.
 ///
 /// Shape: one dedicated thread reads, parses and routes (the hot path, blocking reads never occupy
 /// the async pool); full batches pass through a bounded queue, so reading pauses when sending falls

@@ -56,6 +56,8 @@ public struct DeliveryReport: Sendable {
     /// not be written).
     public var fatalError: String?
     public var elapsed: Duration = .zero
+    /// Set for a run through the durable queue (every delivery but a dry run).
+    public var queued: QueuedRunReport?
 
     public init(dryRun: Bool, inputs: [String], subscriptions: [DeliverySubscription]) {
         self.dryRun = dryRun
@@ -65,7 +67,9 @@ public struct DeliveryReport: Sendable {
 
     /// 0 when everything read was processed (or skipped for want of a matching subscription),
     /// 1 when anything was dead-lettered or the run failed.
-    public var exitStatus: Int32 { deadLettered > 0 || !lostRecords.isEmpty || fatalError != nil || interrupted ? 1 : 0 }
+    public var exitStatus: Int32 {
+        deadLettered > 0 || !lostRecords.isEmpty || fatalError != nil || interrupted || (queued?.stillQueued ?? 0) > 0 ? 1 : 0
+    }
 
     public var eventsPerSecond: Double {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -118,6 +122,7 @@ public struct DeliveryReport: Sendable {
                 return .object(object)
             })
         }
+        if let queued { root["queue"] = queued.jsonValue }
         root["elapsedSeconds"] = .double((elapsedSeconds * 1000).rounded() / 1000)
         root["eventsPerSecond"] = .int(Int64(eventsPerSecond.rounded()))
         return .object(root)
@@ -128,6 +133,7 @@ public struct DeliveryReport: Sendable {
         var lines: [String] = []
         let verb = dryRun ? "dry run, nothing sent" : (interrupted ? "interrupted" : "done")
         lines.append("Delivery \(verb): \(Self.grouped(eventsRead)) events read in \(Self.seconds(elapsedSeconds)) (\(Self.grouped(Int(eventsPerSecond.rounded()))) events/s)")
+        if let queued { lines += queued.lines }
         if malformed > 0 { lines.append("  malformed input: \(Self.grouped(malformed)) (dead-lettered)") }
         lines.append("  no subscription matched: \(Self.grouped(unmatched)) events (skipped)")
         if emptyValues > 0 { lines.append("  empty arrays or batches: \(Self.grouped(emptyValues)) (nothing to deliver)") }
@@ -158,6 +164,7 @@ public struct DeliveryReport: Sendable {
             lines.append("  \(Self.grouped(lostRecords.count)) record(s) have no record anywhere (not processed, no dead letter); resend them from the input:")
             for lost in lostRecords { lines.append("    \(lost): \(lost.reason)") }
         }
+        if let queued { lines += queued.closingLines }
         return lines.joined(separator: "\n")
     }
 
@@ -187,14 +194,14 @@ public final class DeliveryCounters: @unchecked Sendable {
 
     public init() {}
 
-    func addEvents(_ count: Int) { lock.withLock { events += count } }
-    func addSent(_ count: Int, failed newlyFailed: Int) {
+    public func addEvents(_ count: Int) { lock.withLock { events += count } }
+    public func addSent(_ count: Int, failed newlyFailed: Int) {
         lock.withLock {
             sent += count
             failed += newlyFailed
         }
     }
-    func addFailed(_ count: Int) { lock.withLock { failed += count } }
+    public func addFailed(_ count: Int) { lock.withLock { failed += count } }
 
     /// (events read, records sent, records failed) at this moment.
     public var snapshot: (events: Int, sent: Int, failed: Int) { lock.withLock { (events, sent, failed) } }

@@ -72,7 +72,7 @@ public struct BatchOutcome: Sendable {
     }
 }
 
-/// Sends batches somewhere: CleverTap through the client, or nowhere (dry run).
+/// Where the engine's batches go: the request file of a dry run (`DryRunTransport`).
 public protocol DeliveryTransport: Sendable {
     /// Sends one batch and reports every record's fate. Never throws: a failed request is an outcome.
     /// On task cancellation it returns promptly with `.interrupted` failures for unconfirmed records.
