@@ -110,6 +110,48 @@ import Glibc
         _ = try await sandbox.terminate()
     }
 
+    /// A second signal does not wait for requests in flight (here a CleverTap that takes a minute
+    /// to answer): the run ends at once with everything still queued, and the next run takes the
+    /// queue over and sends each record once.
+    @Test func aSecondSignalStopsWaitingForTheRequestsInFlightAndTheNextRunSendsThem() async throws {
+        let home = try ServeHome()
+        let slow = try await home.startSandbox(extra: ["--latency-ms", "60000"])
+        _ = try await home.setup(endpoint: slow.url)
+        let file = home.path + "/events.ndjson"
+        try Self.counting(0..<50, prefix: "s").write(toFile: file, atomically: true, encoding: .utf8)
+        let first = try ChildProcess(ServeHome.binary, deliver(home, file, extra: ["--json"]), environment: home.environment,
+                                     stderrPath: home.nextLog("deliver"))
+        let inFlight = try await eventually(timeout: .seconds(30)) {
+            let run = try await home.runCapturing(["status", "--config", home.config, "--queue", home.queue, "--json"])
+            guard run.status == 0, let status = try? JSONParser.parse(run.stdout) else { return false }
+            return status["destinations"]?.arrayValue?.first?["in-flight"]?.intValue == 50
+        }
+        #expect(inFlight)
+        first.send(SIGTERM)
+        // Two signals sent at once may reach the process as one (a pending signal is not counted):
+        // the second goes once the first has been taken.
+        #expect(try await eventually(timeout: .seconds(10)) { first.standardError().contains("stopping:") })
+        first.send(SIGTERM)
+        let status = try await first.waitForExit(within: .seconds(20))
+        let report = try JSONParser.parse(await first.allOutput())
+        #expect(status == 1)
+        #expect(report["interrupted"] == true)
+        #expect(report["queue"]?["stillQueued"]?.intValue == 50)
+        #expect(first.standardError().contains("no longer waiting for the requests in flight"))
+        slow.child.send(SIGKILL)
+        _ = try await slow.child.waitForExit(within: .seconds(10))
+
+        let sandbox = try await home.startSandbox()
+        let second = try await home.runCapturing(deliver(home, file, extra: ["--endpoint", sandbox.url, "--json"]))
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        let again = try JSONParser.parse(second.stdout)
+        #expect(again["queue"]?["carriedOver"]?.intValue == 50)
+        let visits = try await Self.visits(sandbox.url)
+        #expect(visits.count == 50)
+        #expect(visits.values.allSatisfy { $0 == 1 })
+        _ = try await sandbox.terminate()
+    }
+
     @Test func recordsThatGoDeadAndLinesThatAreNotEventsEndInTheDeadLetterFileWithTheirPlace() async throws {
         let home = try ServeHome()
         let sandbox = try await home.startSandbox()
