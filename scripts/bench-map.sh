@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of `clevertap-actions map` with a Quick Setup workspace against jq and python3 doing
 # the same transform (scripts/bench/map-quick-setup.jq, scripts/bench/map_quick_setup.py), on
-# generated Segment events, each pinned to one core. Prints events/s and ratios; checks that the
-# three outputs are byte-identical. Not a test: figures vary with the machine.
+# generated Segment events, each pinned to one core (`map --jobs 1`), then `map` on all cores
+# against its one-core rate. Prints events/s and ratios; checks that the outputs are
+# byte-identical. Not a test: figures vary with the machine.
 #
 #   scripts/bench-map.sh            # 200,000 events
 #   EVENTS=50000 scripts/bench-map.sh
@@ -63,22 +64,27 @@ best_of() {
 }
 
 echo "Timing on core $core (map and python3: best of 3; jq: one run)..."
-map_time=$(best_of 3 "$work/map.out" taskset -c "$core" "$binary" map --config "$work/workspace.json" -)
+map_time=$(best_of 3 "$work/map.out" taskset -c "$core" "$binary" map --jobs 1 --config "$work/workspace.json" -)
 py_time=$(best_of 3 "$work/python.out" taskset -c "$core" python3 scripts/bench/map_quick_setup.py)
 jq_time=$(best_of 1 "$work/jq.out" taskset -c "$core" jq -c -f scripts/bench/map-quick-setup.jq)
 
-if cmp -s "$work/map.out" "$work/jq.out" && cmp -s "$work/map.out" "$work/python.out"; then
+cores=$(nproc)
+echo "Timing on all $cores cores (map --jobs $cores, best of 3)..."
+all_time=$(best_of 3 "$work/map-all.out" "$binary" map --jobs "$cores" --config "$work/workspace.json" -)
+
+if cmp -s "$work/map.out" "$work/jq.out" && cmp -s "$work/map.out" "$work/python.out" && cmp -s "$work/map.out" "$work/map-all.out"; then
     same="identical ($(wc -l < "$work/map.out") lines each)"
 else
     same="DIFFERENT: compare the tools' outputs"
 fi
 
 rate() { echo "$events_count / $1" | bc -l; }
-map_rate=$(rate "$map_time"); py_rate=$(rate "$py_time"); jq_rate=$(rate "$jq_time")
+map_rate=$(rate "$map_time"); py_rate=$(rate "$py_time"); jq_rate=$(rate "$jq_time"); all_rate=$(rate "$all_time")
 echo
 printf 'Events: %d (%.1f MB), Quick Setup (User Upload on identify, User Delete on "Delete User")\n' "$events_count" "$(echo "$bytes / 1000000" | bc -l)"
 printf '%-34s %9s %14s %12s\n' "tool" "seconds" "events/s" "map is"
 printf '%-34s %9.3f %14.0f %12s\n' "clevertap-actions map (release)" "$map_time" "$map_rate" "-"
+printf '%-34s %9.3f %14.0f %11.2fx\n' "map --jobs $cores (x one core)" "$all_time" "$all_rate" "$(echo "$all_rate / $map_rate" | bc -l)"
 printf '%-34s %9.3f %14.0f %11.1fx\n' "python3 (json, re)" "$py_time" "$py_rate" "$(echo "$map_rate / $py_rate" | bc -l)"
 printf '%-34s %9.3f %14.0f %11.1fx\n' "jq $(jq --version | sed 's/jq-//')" "$jq_time" "$jq_rate" "$(echo "$map_rate / $jq_rate" | bc -l)"
 echo "Outputs: $same"

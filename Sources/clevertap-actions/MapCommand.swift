@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CleverTapCore
 
 #if canImport(Glibc)
@@ -34,6 +35,14 @@ struct MapCommand: ParsableCommand {
                                valueName: "policy"))
     var nestedObjects: NestedObjectPolicy = .flatten
 
+    @Option(help: ArgumentHelp("Threads mapping a file's lines at once (default: the machine's cores; output order is kept).",
+                               valueName: "n"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+    }
+
     @Argument(help: ArgumentHelp("NDJSON file of Segment events; - reads standard input (the default when input is piped).", valueName: "file"))
     var file: String?
 
@@ -64,7 +73,7 @@ struct MapCommand: ParsableCommand {
         do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
         defer { InputDescriptor.closeIfOwned(input) }
         let summary: MapSummary
-        do { summary = try MapStream.run(pipeline: pipeline, input: input, output: 1) } catch {
+        do { summary = try MapStream.run(pipeline: pipeline, input: input, output: 1, workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount) } catch {
             throw Console.fail(InputDescriptor.describe(error, reading: file))
         }
         if isatty(2) != 0 {

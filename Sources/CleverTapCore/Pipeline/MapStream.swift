@@ -31,48 +31,52 @@ public enum MapStream {
         var outcomes: [PipelineOutcome] = []
         try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
             summary.lines = number
-            if isBlank(line) { return }
-            let event: JSONValue
-            do throws(JSONParseError) {
-                event = try JSONParser.parse(line)
-            } catch {
-                summary.invalidLines += 1
-                let column = error.lineAndColumn(in: line).column
-                writeLineError("invalid JSON: \(error.message) at column \(column)", line: number, into: &writer.bytes)
-                try writer.flushIfNeeded()
-                return
-            }
-            guard case .object(let object) = event else {
-                summary.invalidLines += 1
-                writeLineError("an event must be a JSON object, got \(event.kindWithArticle)",
-                               line: number, into: &writer.bytes)
-                try writer.flushIfNeeded()
-                return
-            }
-            if EventDecoder.batchItems(object) != nil {
-                // A Segment batch envelope, opened as `deliver` opens it (one rule: EventDecoder).
-                var decoded: [Result<InputEvent, MalformedInput>] = []
-                EventDecoder.decode(value: event, position: InputPosition(source: "", line: number), source: .value(event), into: &decoded)
-                for item in decoded {
-                    switch item {
-                    case .success(let batched):
-                        summary.events += 1
-                        map(batched.value, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
-                    case .failure(let problem):
-                        summary.invalidLines += 1
-                        writeLineError("batch item \(problem.position.batchIndex ?? 0): \(problem.message)", line: number, into: &writer.bytes)
-                    }
-                }
-                try writer.flushIfNeeded()
-                return
-            }
-            summary.events += 1
-            map(event, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
+            mapLine(line, number: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
             try writer.flushIfNeeded()
         }
         summary.lines = reader.lineNumber
         try writer.flush()
         return summary
+    }
+
+    /// One input line: skipped when blank, reported when it is not an event, opened when it is a
+    /// batch envelope, otherwise one event through the pipeline.
+    @inline(__always)
+    static func mapLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, pipeline: SubscriptionPipeline,
+                        outcomes: inout [PipelineOutcome], summary: inout MapSummary, into out: inout [UInt8]) {
+        if isBlank(line) { return }
+        let event: JSONValue
+        do throws(JSONParseError) {
+            event = try JSONParser.parse(line)
+        } catch {
+            summary.invalidLines += 1
+            let column = error.lineAndColumn(in: line).column
+            writeLineError("invalid JSON: \(error.message) at column \(column)", line: number, into: &out)
+            return
+        }
+        guard case .object(let object) = event else {
+            summary.invalidLines += 1
+            writeLineError("an event must be a JSON object, got \(event.kindWithArticle)", line: number, into: &out)
+            return
+        }
+        if EventDecoder.batchItems(object) != nil {
+            // A Segment batch envelope, opened as `deliver` opens it (one rule: EventDecoder).
+            var decoded: [Result<InputEvent, MalformedInput>] = []
+            EventDecoder.decode(value: event, position: InputPosition(source: "", line: number), source: .value(event), into: &decoded)
+            for item in decoded {
+                switch item {
+                case .success(let batched):
+                    summary.events += 1
+                    map(batched.value, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
+                case .failure(let problem):
+                    summary.invalidLines += 1
+                    writeLineError("batch item \(problem.position.batchIndex ?? 0): \(problem.message)", line: number, into: &out)
+                }
+            }
+            return
+        }
+        summary.events += 1
+        map(event, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
     }
 
     /// One event through the pipeline: a line per record or failure.
