@@ -19,7 +19,7 @@ extension MapStream {
         guard workers > 1, fstat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= threshold else {
             return try run(pipeline: pipeline, input: input, output: output)
         }
-        let board = BlockBoard(capacity: workers * 2)
+        let board = BlockBoard(capacity: workers * 4)
         for _ in 0..<workers {
             let thread = Thread { board.work(pipeline: pipeline) }
             // Deep events and Liquid templates recurse: give the workers the main thread's room.
@@ -204,7 +204,8 @@ final class BlockBoard: @unchecked Sendable {
     }
 
     /// A worker's loop: map blocks until closed.
-    func work(pipeline: SubscriptionPipeline) {
+    func work(pipeline shared: SubscriptionPipeline) {
+        let pipeline = shared.compiledAgain()
         while true {
             condition.lock()
             while pending.isEmpty && !closed { condition.wait() }

@@ -85,8 +85,21 @@ public struct SubscriptionPipeline: Sendable {
         self.init(subscriptions: destination.subscriptions, nestedObjects: nestedObjects)
     }
 
+    /// What it was compiled from, so a thread can have its own compiled copy (`compiledAgain`).
+    private let source: [Subscription]
+    private let nestedObjects: NestedObjectPolicy
+
+    /// The same pipeline compiled anew: nothing of it shared with this one. Threads that map at
+    /// once each take their own, since reference counts of shared compiled mappings and strings
+    /// would otherwise bounce between the cores' caches on every event.
+    public func compiledAgain() -> SubscriptionPipeline {
+        SubscriptionPipeline(subscriptions: source, nestedObjects: nestedObjects)
+    }
+
     /// Compiles the enabled ones of `subscriptions`.
     public init(subscriptions: [Subscription], nestedObjects: NestedObjectPolicy = .flatten) {
+        source = subscriptions
+        self.nestedObjects = nestedObjects
         var stages: [Stage] = []
         var problems: [SubscriptionProblem] = []
         var warnings: [SubscriptionProblem] = []
