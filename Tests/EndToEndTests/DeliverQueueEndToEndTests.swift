@@ -152,6 +152,35 @@ import Glibc
         _ = try await sandbox.terminate()
     }
 
+    /// Several files in one run, one of them named twice: each is read once, each record applied
+    /// once, and a rerun reads and sends nothing.
+    @Test func severalFilesAreEachReadOnceAndARerunSendsNothing() async throws {
+        let home = try ServeHome()
+        let sandbox = try await home.startSandbox()
+        _ = try await home.setup(endpoint: sandbox.url)
+        let first = home.path + "/first.ndjson"
+        let second = home.path + "/second.ndjson"
+        try Self.counting(0..<100, prefix: "a").write(toFile: first, atomically: true, encoding: .utf8)
+        try Self.counting(0..<150, prefix: "b").write(toFile: second, atomically: true, encoding: .utf8)
+        let arguments = ["deliver", "--config", home.config, "--queue", home.queue, "--json", first, second, first]
+        let run = try await home.runCapturing(arguments)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let report = try JSONParser.parse(run.stdout)
+        #expect(report["events"]?["read"]?.intValue == 250)
+        #expect(report["subscriptions"]?.arrayValue?.first?["processed"]?.intValue == 250)
+        #expect(report["queue"]?["inputs"]?.arrayValue?.count == 2)
+
+        let again = try await home.runCapturing(arguments)
+        #expect(again.status == 0)
+        let rerun = try JSONParser.parse(again.stdout)
+        #expect(rerun["events"]?["read"]?.intValue == 0)
+        #expect(rerun["queue"]?["inputs"]?.arrayValue?.compactMap { $0["skipped"]?.intValue } == [100, 150])
+        let visits = try await Self.visits(sandbox.url)
+        #expect(visits.count == 250)
+        #expect(visits.values.allSatisfy { $0 == 1 })
+        _ = try await sandbox.terminate()
+    }
+
     @Test func recordsThatGoDeadAndLinesThatAreNotEventsEndInTheDeadLetterFileWithTheirPlace() async throws {
         let home = try ServeHome()
         let sandbox = try await home.startSandbox()
