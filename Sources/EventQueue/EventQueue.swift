@@ -37,7 +37,7 @@ public protocol EventQueue: Sendable {
     /// records go out at once instead of after the lease; a shared store leaves leases to expire.
     func takeOver(now: Date) async throws(QueueError)
 
-    /// The progress `deliver --queue` committed for an input, if any.
+    /// The progress `deliver` committed for an input file, if any.
     func progress(key: String) async throws(QueueError) -> InputProgress?
 
     /// Records of `sourceID` not yet resolved (waiting, in flight, retrying), all destinations.
@@ -88,7 +88,7 @@ public struct EnqueueRequest: Sendable, Hashable {
     public var destinationIDs: [String]
     public var events: [IncomingEvent]
     public var rejected: [RejectedEvent]
-    /// How far through an input file these events go (`deliver --queue`): committed with them.
+    /// How far through an input file these events go (`deliver`): committed with them.
     public var progress: InputProgress?
     /// Drop `messageId`s seen from the source within the window (the intake's rule). A file's
     /// events are kept from repeating by their progress instead, and all of them are sent.
@@ -105,7 +105,7 @@ public struct EnqueueRequest: Sendable, Hashable {
     }
 }
 
-/// How far `deliver --queue` got through one input file, committed in the same transaction as
+/// How far `deliver` got through one input file, committed in the same transaction as
 /// the events read up to there: a rerun after a crash or a signal continues after them instead of
 /// sending them again.
 public struct InputProgress: Sendable, Hashable {

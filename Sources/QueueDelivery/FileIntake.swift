@@ -2,7 +2,7 @@ import CleverTapCore
 import EventQueue
 import Foundation
 
-/// `deliver --queue`'s intake: reads an event file into the queue in chunks, each committed in
+/// `deliver`'s intake: reads an event file (or standard input) into the queue in chunks, each committed in
 /// one transaction with how far through the file it goes. A rerun of the same file (same path,
 /// device, inode and first 4 KiB, not shorter) skips what an earlier run committed, so a run
 /// stopped by `kill -9`, a signal or a full disk continues instead of sending everything again.

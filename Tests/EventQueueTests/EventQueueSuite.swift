@@ -212,7 +212,7 @@ let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let status = try await queue.status(now: t0 + 24 * 3600 + 1)
         #expect(status.duplicates == 2)
         #expect(status.counts(for: "d1")[.waiting] == 3)
-        // A file's events (deliver --queue) are kept from repeating by their progress: all stored.
+        // A file's events (deliver) are kept from repeating by their progress: all stored.
         result = try await queue.enqueue(EnqueueRequest(sourceID: "s1", destinationIDs: ["d1"], events: [event("u1", "m1"), event("u1", "m1")],
                                                         deduplicate: false), now: t0 + 24 * 3600 + 2)
         #expect(result == EnqueueResult(accepted: 2, duplicates: 0))
@@ -259,7 +259,7 @@ let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         await queue.close()
     }
 
-    /// `deliver --queue`'s place in a file is stored with the events, in the same transaction,
+    /// `deliver`'s place in a file is stored with the events, in the same transaction,
     /// and kept across a reopen; later progress replaces earlier.
     @Test(arguments: QueueKind.all)
     func inputProgressIsCommittedWithItsEvents(kind: QueueKind) async throws {
