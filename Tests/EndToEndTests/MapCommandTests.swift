@@ -97,6 +97,48 @@ import Testing
         ])
     }
 
+    /// The shapes `deliver` reads besides NDJSON: a top-level array (element by element, a bad
+    /// element named by its index) and a pretty-printed batch envelope; from a file and a pipe.
+    @Test(arguments: [true, false])
+    func aJSONArrayAndAPrettyPrintedEnvelopeAreReadAsDeliverReadsThem(fromFile: Bool) async throws {
+        try await quickSetup()
+        let array = """
+            [
+              {"type": "identify", "userId": "a1"},
+              "not an event",
+              {"type": "track", "event": "Delete User", "userId": "a2"}
+            ]
+
+            """
+        let envelope = """
+            {
+              "batch": [
+                {"type": "identify", "userId": "e1"}
+              ]
+            }
+
+            """
+        for (text, expected) in [
+            (array, [
+                #"{"subscription":"User Upload","action":"userUpload","record":{"type":"profile","identity":"a1","profileData":{}}}"#,
+                #"{"line":3,"element":1,"error":"expected an event object, found a string"}"#,
+                #"{"subscription":"User Delete","action":"userDelete","record":{"identity":"a2"}}"#,
+            ]),
+            (envelope, [#"{"subscription":"User Upload","action":"userUpload","record":{"type":"profile","identity":"e1","profileData":{}}}"#]),
+        ] {
+            let result: Run
+            if fromFile {
+                let path = directory + "/events-\(UUID().uuidString).json"
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                result = try await run(["map", "--config", config, path])
+            } else {
+                result = try await run(["map", "--config", config], stdin: text)
+            }
+            #expect(result.lines == expected, "\(result.stderr)")
+            #expect(result.status == (expected.count == 3 ? 1 : 0))
+        }
+    }
+
     @Test func cleanInputExitsZero() async throws {
         try await quickSetup()
         let result = try await run(["map", "--config", config], stdin: #"{"type":"identify","userId":"u","traits":{"a":{"b":"2019-02-01"}}}"# + "\n")

@@ -121,6 +121,27 @@ public struct EventInputReader: ~Copyable {
         if ownsDescriptor { close(fd) }
     }
 
+    /// Reads until the layout is known, without handing anything out: `.lines`, `.document`, or
+    /// `.undetermined` for an input with nothing but whitespace. Waits through quiet pipes.
+    public mutating func determineLayout() throws(EventInputError) -> Layout {
+        while layout == .undetermined {
+            if let decided = try detectLayout() {
+                if case .idle = decided { continue }
+            }
+            if layout == .undetermined { return .undetermined }
+        }
+        return layout
+    }
+
+    /// The bytes read but not handed out, which the caller continues with (`map` reads NDJSON with
+    /// its own line reader once the layout says lines). The reader is spent afterwards.
+    public mutating func takeBuffered() -> [UInt8] {
+        let rest = Array(buffer[start..<end])
+        start = end
+        scan = end
+        return rest
+    }
+
     /// The next item, or nil at the end of the input.
     public mutating func next() throws(EventInputError) -> RawInputItem? {
         while true {

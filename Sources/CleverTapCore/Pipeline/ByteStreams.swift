@@ -30,9 +30,14 @@ public struct ByteLineReader: ~Copyable {
     /// 1-based number of the line last returned.
     public private(set) var lineNumber = 0
 
-    public init(descriptor: Int32, chunkSize: Int = 1 << 20) {
+    /// `prefix` holds bytes already read from `descriptor` (by a reader that looked at the start).
+    public init(descriptor: Int32, chunkSize: Int = 1 << 20, prefix: [UInt8] = []) {
         self.descriptor = descriptor
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 64), alignment: 16)
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 64, prefix.count * 2), alignment: 16)
+        if !prefix.isEmpty {
+            prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            end = prefix.count
+        }
     }
 
     deinit { buffer.deallocate() }

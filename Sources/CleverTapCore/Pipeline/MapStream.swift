@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Counts from one `map` run.
 public struct MapSummary: Sendable, Hashable {
     /// Lines read, blank ones included (line numbers in the output count them too).
@@ -25,7 +31,13 @@ public struct MapSummary: Sendable, Hashable {
 /// batch envelope (`{"batch": [...]}`) is opened into its events, as `deliver` does.
 public enum MapStream {
     public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32) throws(StreamIOError) -> MapSummary {
-        var reader = ByteLineReader(descriptor: input)
+        // The layout rule is deliver's (EventInputReader): a top-level array or pretty-printed
+        // values are read as documents; NDJSON goes on with the line reader and what was read.
+        var detector = EventInputReader(fd: input, source: "input")
+        let layout: EventInputReader.Layout
+        do { layout = try detector.determineLayout() } catch { throw StreamIOError(operation: "read", code: EIO) }
+        if layout == .document { return try runDocument(&detector, pipeline: pipeline, output: output) }
+        var reader = ByteLineReader(descriptor: input, prefix: detector.takeBuffered())
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         var outcomes: [PipelineOutcome] = []
@@ -37,6 +49,61 @@ public enum MapStream {
         summary.lines = reader.lineNumber
         try writer.flush()
         return summary
+    }
+
+    /// A top-level JSON array or a sequence of pretty-printed values (an indented batch envelope),
+    /// read as `deliver` reads it: each element an event (or a batch envelope, opened). A value
+    /// that is not an event gives `{"line":N,"element":I,"error":…}` (`element` for an array).
+    static func runDocument(_ reader: inout EventInputReader, pipeline: SubscriptionPipeline,
+                            output: Int32) throws(StreamIOError) -> MapSummary {
+        var writer = BufferedByteWriter(descriptor: output)
+        var summary = MapSummary()
+        var outcomes: [PipelineOutcome] = []
+        var decoded: [Result<InputEvent, MalformedInput>] = []
+        while true {
+            let item: RawInputItem?
+            do { item = try reader.next() } catch { throw StreamIOError(operation: "read", code: EIO) }
+            guard let item else { break }
+            switch item {
+            case .idle:
+                try writer.flush()
+                continue
+            case .value(let bytes, let position, let singleLine):
+                summary.lines = max(summary.lines, position.line)
+                decoded.removeAll(keepingCapacity: true)
+                EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
+                for result in decoded {
+                    switch result {
+                    case .success(let event):
+                        summary.events += 1
+                        map(event.value, line: event.position.line, pipeline: pipeline, outcomes: &outcomes, summary: &summary,
+                            into: &writer.bytes)
+                    case .failure(let problem):
+                        summary.invalidLines += 1
+                        writeItemError(problem.message, at: problem.position, into: &writer.bytes)
+                    }
+                }
+            case .malformed(let position, let message, _):
+                summary.lines = max(summary.lines, position.line)
+                summary.invalidLines += 1
+                writeItemError(message, at: position, into: &writer.bytes)
+            }
+            try writer.flushIfNeeded()
+        }
+        try writer.flush()
+        return summary
+    }
+
+    static func writeItemError(_ message: String, at position: InputPosition, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"line":"#.utf8)
+        JSONWriter.writeInteger(Int64(position.line), into: &out)
+        if let element = position.arrayIndex {
+            out.append(contentsOf: #","element":"#.utf8)
+            JSONWriter.writeInteger(Int64(element), into: &out)
+        }
+        out.append(contentsOf: #","error":"#.utf8)
+        JSONWriter.writeString(position.batchIndex.map { "batch item \($0): \(message)" } ?? message, into: &out)
+        out.append(contentsOf: "}\n".utf8)
     }
 
     /// One input line: skipped when blank, reported when it is not an event, opened when it is a

@@ -16,7 +16,8 @@ extension MapStream {
     public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32, workers: Int,
                            blockBytes: Int = 1 << 20, threshold: Int = parallelThreshold) throws(StreamIOError) -> MapSummary {
         var info = stat()
-        guard workers > 1, fstat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= threshold else {
+        guard workers > 1, fstat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= threshold,
+              try isNDJSON(input) else {
             return try run(pipeline: pipeline, input: input, output: output)
         }
         let board = BlockBoard(capacity: workers * 4)
@@ -52,6 +53,17 @@ extension MapStream {
         }
         summary.lines = reader.lines
         return summary
+    }
+
+    /// Whether the regular file `input` holds NDJSON by deliver's layout rule; it is read from
+    /// where it stands and put back there.
+    private static func isNDJSON(_ input: Int32) throws(StreamIOError) -> Bool {
+        let origin = lseek(input, 0, SEEK_CUR)
+        var detector = EventInputReader(fd: input, source: "input")
+        let layout: EventInputReader.Layout
+        do { layout = try detector.determineLayout() } catch { throw StreamIOError(operation: "read", code: EIO) }
+        guard origin >= 0, lseek(input, origin, SEEK_SET) == origin else { throw StreamIOError(operation: "seek", code: errno) }
+        return layout != .document
     }
 
     /// Maps every line of `block` (the worker's part): the same lines `run` writes for them.
