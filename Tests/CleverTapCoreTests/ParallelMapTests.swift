@@ -51,6 +51,25 @@ import Testing
         #expect(text.contains(#"{"line":2999,"error":"invalid JSON"#))
     }
 
+    /// A descriptor that cannot be read (opened for writing only): the reader's own words, not a
+    /// generic I/O error.
+    @Test func aReadFailureIsReportedInTheReadersWords() throws {
+        let directory = try DeliveryTempDirectory()
+        let path = try directory.write("events.ndjson", identifyLine(1) + "\n")
+        let writeOnly = open(path, O_WRONLY | O_CLOEXEC)
+        try #require(writeOnly >= 0)
+        defer { close(writeOnly) }
+        let pipeline = SubscriptionPipeline(destination: quickSetupDestination())
+        #expect(throws: StreamIOError.self) {
+            try MapStream.run(pipeline: pipeline, input: writeOnly, output: -1)
+        }
+        do {
+            _ = try MapStream.run(pipeline: pipeline, input: writeOnly, output: -1)
+        } catch {
+            #expect(error.description == "read failed: \(String(cString: strerror(EBADF)))")
+        }
+    }
+
     @Test func anEmptyFileMapsToNothing() throws {
         let directory = try DeliveryTempDirectory()
         let input = try directory.write("empty.ndjson", "")

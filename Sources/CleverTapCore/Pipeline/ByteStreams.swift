@@ -8,14 +8,22 @@ import Darwin
 public struct StreamIOError: Error, Sendable, Hashable, CustomStringConvertible {
     public var operation: String
     public var code: Int32
+    /// The words of a reader that said it itself (deliver's `EventInputReader`), used as they are.
+    public var detail: String?
 
-    public init(operation: String, code: Int32) {
+    public init(operation: String, code: Int32, detail: String? = nil) {
         self.operation = operation
         self.code = code
+        self.detail = detail
+    }
+
+    /// A failure of `EventInputReader` (which `map` uses to tell the input's layout), in its words.
+    public init(reading error: EventInputError) {
+        self.init(operation: "read", code: EIO, detail: error.message)
     }
 
     public var description: String {
-        "\(operation) failed: \(String(cString: strerror(code)))"
+        detail ?? "\(operation) failed: \(String(cString: strerror(code)))"
     }
 }
 

@@ -35,7 +35,7 @@ public enum MapStream {
         // values are read as documents; NDJSON goes on with the line reader and what was read.
         var detector = EventInputReader(fd: input, source: "input")
         let layout: EventInputReader.Layout
-        do { layout = try detector.determineLayout() } catch { throw StreamIOError(operation: "read", code: EIO) }
+        do { layout = try detector.determineLayout() } catch { throw StreamIOError(reading: error) }
         if layout == .document { return try runDocument(&detector, pipeline: pipeline, output: output) }
         var reader = ByteLineReader(descriptor: input, prefix: detector.takeBuffered())
         var writer = BufferedByteWriter(descriptor: output)
@@ -62,7 +62,7 @@ public enum MapStream {
         var decoded: [Result<InputEvent, MalformedInput>] = []
         while true {
             let item: RawInputItem?
-            do { item = try reader.next() } catch { throw StreamIOError(operation: "read", code: EIO) }
+            do { item = try reader.next() } catch { throw StreamIOError(reading: error) }
             guard let item else { break }
             switch item {
             case .idle:

@@ -61,8 +61,10 @@ extension MapStream {
         let origin = lseek(input, 0, SEEK_CUR)
         var detector = EventInputReader(fd: input, source: "input")
         let layout: EventInputReader.Layout
-        do { layout = try detector.determineLayout() } catch { throw StreamIOError(operation: "read", code: EIO) }
-        guard origin >= 0, lseek(input, origin, SEEK_SET) == origin else { throw StreamIOError(operation: "seek", code: errno) }
+        do { layout = try detector.determineLayout() } catch { throw StreamIOError(reading: error) }
+        guard origin >= 0, lseek(input, origin, SEEK_SET) == origin else {
+            throw StreamIOError(operation: "read", code: errno, detail: "cannot go back to where the file was read from: \(String(cString: strerror(errno)))")
+        }
         return layout != .document
     }
 
