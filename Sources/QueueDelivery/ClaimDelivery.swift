@@ -23,7 +23,7 @@ public struct RecordDetail: Sendable {
         case processed
         /// Not processed; `sent` says whether it was in a request (a delete waits for its upload).
         case failed(RecordFailure, sent: Bool)
-        case skipped(SkipReason, RecordFailure)
+        case skipped(SkipReason)
     }
 
     public struct SubscriptionResult: Sendable {
@@ -56,6 +56,19 @@ struct ClaimDelivery: Sendable {
         case retry(RecordFailure, subscription: SubscriptionRef, after: Duration?)
         /// `queueReason` is how the queue words it (`status`, serve's log).
         case dead(RecordFailure, subscription: SubscriptionRef?, queueReason: String)
+
+        var recordFailure: RecordFailure {
+            switch self {
+            case .retry(let failure, _, _), .dead(let failure, _, _): return failure
+            }
+        }
+
+        var subscription: SubscriptionRef? {
+            switch self {
+            case .retry(_, let subscription, _): return subscription
+            case .dead(_, let subscription, _): return subscription
+            }
+        }
     }
 
     struct Item: Sendable {
@@ -80,7 +93,7 @@ struct ClaimDelivery: Sendable {
         for (row, record) in records.enumerated() {
             let event: JSONValue
             let only: String?
-            do throws(JSONParseError) { (event, only) = try FilePayload.decode(record) } catch {
+            do throws(JSONParseError) { (event, only) = try FilePayload.decode(record.payload, sourceID: record.sourceID) } catch {
                 let failure = RecordFailure(kind: .malformed, reason: "the stored event is not JSON: \(error)")
                 failures[row] = .dead(failure, subscription: nil, queueReason: failure.reason)
                 continue
@@ -105,13 +118,9 @@ struct ClaimDelivery: Sendable {
                         madeUpload = true
                     }
                 case .failed(let subscription, let reason):
-                    let skip: SkipReason
-                    switch reason {
-                    case .mapping: skip = .mappingError
-                    case .record: skip = .validationError
-                    }
-                    let failure = RecordFailure(kind: skip == .mappingError ? .mappingError : .validationError, reason: reason.description)
-                    details[row].results.append(.init(subscription: subscription, result: .skipped(skip, failure)))
+                    let skip = SkipReason(reason)
+                    let failure = RecordFailure(kind: skip.failureKind, reason: reason.description)
+                    details[row].results.append(.init(subscription: subscription, result: .skipped(skip)))
                     Self.worsen(&failures[row], .dead(failure, subscription: subscription,
                                                       queueReason: "subscription \"\(subscription.name)\": \(reason)"))
                 }
@@ -120,7 +129,6 @@ struct ClaimDelivery: Sendable {
         }
 
         var outcome = ClaimOutcome(resolutions: [])
-        var sent: [Sent] = []
         await withTaskGroup(of: Sent.self) { group in
             for chunk in Self.chunks(uploads, size: settings.uploadBatch) {
                 group.addTask { await send(chunk, delete: false, shouldStop: shouldStop) }
@@ -128,15 +136,14 @@ struct ClaimDelivery: Sendable {
             for chunk in Self.chunks(deletes, size: settings.deleteBatch) {
                 group.addTask { await send(chunk, delete: true, shouldStop: shouldStop) }
             }
-            for await answer in group { sent.append(answer) }
+            for await answer in group { apply(answer, to: &failures, unsent: &unsent, details: &details, outcome: &outcome) }
         }
-        for answer in sent { apply(answer, to: &failures, unsent: &unsent, details: &details, outcome: &outcome) }
         // A delete that follows its event's upload goes only once the upload went through.
         var ready: [Item] = []
         for item in laterDeletes {
             if unsent[item.row] { continue }
             if let failure = failures[item.row] {
-                details[item.row].results[item.slot].result = .failed(Self.recordFailure(failure), sent: false)
+                details[item.row].results[item.slot].result = .failed(failure.recordFailure, sent: false)
             } else {
                 ready.append(item)
             }
@@ -147,31 +154,28 @@ struct ClaimDelivery: Sendable {
 
         let finished = now()
         for (row, record) in records.enumerated() {
+            details[row].failure = failures[row]?.recordFailure
+            details[row].failedSubscription = failures[row]?.subscription
             switch failures[row] {
             case nil where unsent[row]:
                 outcome.resolutions.append(RecordResolution(record, .release))
             case nil:
                 outcome.resolutions.append(RecordResolution(record, .delivered))
                 outcome.delivered += 1
-            case .dead(let failure, let subscription, let reason)?:
-                details[row].failure = failure
-                details[row].failedSubscription = subscription
+            case .dead(_, _, let reason)?:
                 outcome.resolutions.append(RecordResolution(record, .dead(reason: reason)))
                 outcome.dead += 1
-            case .retry(let failure, let subscription, let serverWait)?:
+            case .retry(let failure, _, let serverWait)?:
                 let age = finished.timeIntervalSince(record.enqueuedAt)
                 if age >= Self.seconds(settings.giveUpAfter) {
                     var gaveUp = failure
                     gaveUp.reason = "gave up after \(record.attempts + 1) attempt(s) over \(Int(age)) s; last: \(failure.reason)"
                     details[row].failure = gaveUp
-                    details[row].failedSubscription = subscription
                     outcome.resolutions.append(RecordResolution(record, .dead(reason: gaveUp.reason)))
                     outcome.dead += 1
                 } else {
                     // A Retry-After from CleverTap (or the sandbox) wins over the backoff, capped by it.
                     let wait = settings.backoff.delay(afterAttempt: record.attempts + 1, retryAfter: serverWait)
-                    details[row].failure = failure
-                    details[row].failedSubscription = subscription
                     outcome.resolutions.append(RecordResolution(record, .retry(at: finished + Self.seconds(wait), reason: failure.reason)))
                     outcome.retried += 1
                 }
@@ -190,7 +194,7 @@ struct ClaimDelivery: Sendable {
         var attempts: Int
         var retries: Int
         /// Not sent: a stop came first.
-        var skipped = false
+        var notSent = false
     }
 
     /// One request (its client retries included).
@@ -205,7 +209,7 @@ struct ClaimDelivery: Sendable {
             return await client.upload(items.map(\.record))
         }
         guard let result = answer else {
-            return Sent(items: items, outcomes: [], transient: [], retryAfter: nil, attempts: 0, retries: 0, skipped: true)
+            return Sent(items: items, outcomes: [], transient: [], retryAfter: nil, attempts: 0, retries: 0, notSent: true)
         }
         let outcomes = result.deliveryOutcomes(count: items.count)
         let transient = items.indices.map { index -> Bool in
@@ -218,7 +222,7 @@ struct ClaimDelivery: Sendable {
 
     private func apply(_ sent: Sent, to failures: inout [Failure?], unsent: inout [Bool], details: inout [RecordDetail],
                        outcome: inout ClaimOutcome) {
-        if sent.skipped {
+        if sent.notSent {
             for item in sent.items { unsent[item.row] = true }
             return
         }
@@ -227,16 +231,11 @@ struct ClaimDelivery: Sendable {
         for (index, item) in sent.items.enumerated() {
             guard case .failed(let failure) = sent.outcomes[index] else { continue }
             details[item.row].results[item.slot].result = .failed(failure, sent: true)
-            let queueReason = failure.kind == .rejected && failure.code != nil ? "CleverTap code \(failure.code!): \(failure.reason)" : failure.reason
+            var queueReason = failure.reason
+            if failure.kind == .rejected, let code = failure.code { queueReason = "CleverTap code \(code): \(failure.reason)" }
             Self.worsen(&failures[item.row], sent.transient[index]
                 ? .retry(failure, subscription: item.subscription, after: sent.retryAfter)
                 : .dead(failure, subscription: item.subscription, queueReason: queueReason))
-        }
-    }
-
-    static func recordFailure(_ failure: Failure) -> RecordFailure {
-        switch failure {
-        case .retry(let failure, _, _), .dead(let failure, _, _): return failure
         }
     }
 

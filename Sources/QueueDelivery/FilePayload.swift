@@ -1,5 +1,4 @@
 import CleverTapCore
-import EventQueue
 
 /// How `deliver` stores an event from a file in the queue. Usually the event itself; an event fed
 /// back from a dead-letter file that names its subscription is wrapped with that subscription, so
@@ -22,9 +21,9 @@ enum FilePayload {
     }
 
     /// The event and, for a dead letter fed back, the one subscription to retry it for.
-    static func decode(_ record: ClaimedRecord) throws(JSONParseError) -> (event: JSONValue, only: String?) {
-        let value = try JSONParser.parse(bytes: record.payload)
-        guard record.sourceID.hasPrefix(sourcePrefix), let only = value["retryOnly"]?.stringValue,
+    static func decode(_ payload: [UInt8], sourceID: String) throws(JSONParseError) -> (event: JSONValue, only: String?) {
+        let value = try JSONParser.parse(bytes: payload)
+        guard sourceID.hasPrefix(sourcePrefix), let only = value["retryOnly"]?.stringValue,
               let event = value["event"], value.objectValue?.count == 2 else { return (value, nil) }
         return (event, only)
     }

@@ -35,7 +35,7 @@ public struct QueuedDelivery: Sendable {
                     onProgress: (@Sendable (Duration) -> Void)? = nil) async -> DeliveryReport {
         let clock = ContinuousClock()
         let started = clock.now
-        let subscriptions = PipelineRouter(pipeline: route.pipeline).subscriptions
+        let subscriptions = route.pipeline.subscriptions
         var report = DeliveryReport(dryRun: false, inputs: inputs.map(\.path), subscriptions: subscriptions)
         var queued = QueuedRunReport(location: queue.location)
         let stopping: @Sendable () -> Bool = { control.currentPhase != .running }
@@ -114,8 +114,6 @@ public struct QueuedDelivery: Sendable {
     /// run saw (kind, code, subscription) or, for a record an earlier run left dead, its reason.
     /// A line that cannot be written is kept by the writer as lost, and the report names it.
     private func takeDead(_ tally: DeliveryTally) async -> String? {
-        let subscriptions = Dictionary(PipelineRouter(pipeline: route.pipeline).subscriptions.map { ($0.id, $0) },
-                                       uniquingKeysWith: { first, _ in first })
         for input in inputs {
             let writer = deadLetters.writer(forInput: input.path)
             while true {
@@ -125,9 +123,9 @@ public struct QueuedDelivery: Sendable {
                 for record in dead {
                     let seen = tally.deadFailure(sourceID: input.sourceID, messageID: record.messageID)
                     let failure = seen?.failure ?? RecordFailure(kind: Self.kind(of: record.reason), reason: record.reason)
-                    let entry = DeadLetterEntry(failure: failure, subscription: seen?.subscription.flatMap { subscriptions[$0.id] },
+                    let entry = DeadLetterEntry(failure: failure, subscription: seen?.subscription,
                                                 position: FileIntake.position(messageID: record.messageID, path: input.path),
-                                                event: Self.deadEvent(record))
+                                                event: Self.deadEvent(record, sourceID: input.sourceID))
                     try? writer.write(entry)
                 }
                 try? writer.flush()
@@ -138,10 +136,8 @@ public struct QueuedDelivery: Sendable {
 
     /// The event of a dead record as its dead-letter line carries it (unwrapped when it was a dead
     /// letter fed back; kept as stored when it is not JSON at all).
-    static func deadEvent(_ record: DeadRecord) -> SourceEvent {
-        let claimed = ClaimedRecord(id: 0, destinationID: "", sourceID: FilePayload.sourcePrefix, identity: "",
-                                    messageID: record.messageID, payload: record.payload, attempts: 0, enqueuedAt: Date(), leaseToken: "")
-        guard let decoded = try? FilePayload.decode(claimed), decoded.only != nil else { return .raw(record.payload) }
+    static func deadEvent(_ record: DeadRecord, sourceID: String) -> SourceEvent {
+        guard let decoded = try? FilePayload.decode(record.payload, sourceID: sourceID), decoded.only != nil else { return .raw(record.payload) }
         return .value(decoded.event)
     }
 
@@ -204,7 +200,7 @@ final class DeliveryTally: @unchecked Sendable {
                     case .failed(let failure, let wasSent):
                         if wasSent { subscriptions[index].sent += 1 }
                         subscriptions[index].unprocessed[failure.reportKey, default: 0] += 1
-                    case .skipped(let reason, _):
+                    case .skipped(let reason):
                         subscriptions[index].skipped[reason, default: 0] += 1
                     }
                 }

@@ -432,7 +432,7 @@ struct ReadingLoop: Sendable {
                                 case .skipped(let subscription, let reason, let message):
                                     summary.perSubscription[subscription].matched += 1
                                     summary.perSubscription[subscription].skipped[reason, default: 0] += 1
-                                    deadLetter(RecordFailure(kind: reason == .mappingError ? .mappingError : .validationError, reason: message),
+                                    deadLetter(RecordFailure(kind: reason.failureKind, reason: message),
                                                subscription: subscriptions[subscription], position: event.position,
                                                event: event.source, raw: nil, summary: &summary)
                                     counters.addFailed(1)

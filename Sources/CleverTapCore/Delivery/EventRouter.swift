@@ -8,6 +8,22 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
     case mappingError
     /// The mapped fields break the action's rules (identity missing, `ts` not a date, …).
     case validationError
+
+    /// Why `failure` made no record.
+    public init(_ failure: PipelineFailure) {
+        switch failure {
+        case .mapping: self = .mappingError
+        case .record: self = .validationError
+        }
+    }
+
+    /// The dead-letter kind of a record skipped for this reason.
+    public var failureKind: RecordFailure.Kind {
+        switch self {
+        case .mappingError: return .mappingError
+        case .validationError: return .validationError
+        }
+    }
 }
 
 /// What one subscription made of one event.

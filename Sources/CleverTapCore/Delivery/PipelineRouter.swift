@@ -25,10 +25,7 @@ public struct PipelineRouter: EventRouter {
             case .record(_, _, let record):
                 results.append(.record(subscription: index, record.record))
             case .failed(_, let failure):
-                switch failure {
-                case .mapping: results.append(.skipped(subscription: index, reason: .mappingError, message: failure.description))
-                case .record: results.append(.skipped(subscription: index, reason: .validationError, message: failure.description))
-                }
+                results.append(.skipped(subscription: index, reason: SkipReason(failure), message: failure.description))
             }
         }
     }
