@@ -220,9 +220,8 @@ public struct EventInputReader: ~Copyable {
                     if more { continue }
                 }
                 sawBOMCheck = true
-                if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
-                    start += 3
-                }
+                let from = start, count = end - start
+                start += buffer.withUnsafeBufferPointer { ByteLineReader.byteOrderMarkLength(UnsafeBufferPointer(rebasing: $0[from..<from + count])) }
                 scan = start
             }
             // Find the first non-space byte without consuming anything: line numbers stay right.

@@ -63,18 +63,16 @@ public struct ByteLineReader: ~Copyable {
             while start < end {
                 guard let newline = memchr(base + start, 0x0A, end - start) else { break }
                 let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                var contentEnd = lineEnd
-                if contentEnd > start && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 lineNumber += 1
-                try body(Self.line(base, from: start, to: contentEnd, number: lineNumber), lineNumber)
+                try body(Self.line(base, from: start, to: Self.contentEnd(base, start: start, lineEnd: lineEnd), number: lineNumber),
+                         lineNumber)
                 start = lineEnd + 1
             }
             if reachedEnd {
                 if start < end {
-                    var contentEnd = end
-                    if base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                     lineNumber += 1
-                    try body(Self.line(base, from: start, to: contentEnd, number: lineNumber), lineNumber)
+                    try body(Self.line(base, from: start, to: Self.contentEnd(base, start: start, lineEnd: end), number: lineNumber),
+                             lineNumber)
                 }
                 start = end
                 return
@@ -84,13 +82,24 @@ public struct ByteLineReader: ~Copyable {
         }
     }
 
-    /// The line's bytes; a UTF-8 byte order mark opening the input is dropped, since editors on
-    /// Windows write one and it would otherwise make line 1 invalid JSON.
+    /// The line's bytes; a UTF-8 byte order mark opening the input is dropped.
     @inline(__always)
     private static func line(_ base: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, number: Int) -> UnsafeBufferPointer<UInt8> {
-        var start = start
-        if number == 1 && end - start >= 3 && base[start] == 0xEF && base[start + 1] == 0xBB && base[start + 2] == 0xBF { start += 3 }
-        return UnsafeBufferPointer(start: base + start, count: end - start)
+        let from = number == 1 ? start + byteOrderMarkLength(UnsafeBufferPointer(start: base + start, count: end - start)) : start
+        return UnsafeBufferPointer(start: base + from, count: end - from)
+    }
+
+    /// Where the content of the line `start..<lineEnd` ends: a `\r` before its `\n` is not content.
+    @inline(__always)
+    static func contentEnd(_ base: UnsafePointer<UInt8>, start: Int, lineEnd: Int) -> Int {
+        lineEnd > start && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+    }
+
+    /// 3 when `bytes` opens with a UTF-8 byte order mark, else 0. Editors on Windows write one, and
+    /// it would make the first event invalid JSON: every reader drops it.
+    @inline(__always)
+    public static func byteOrderMarkLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
     private mutating func refill() throws(StreamIOError) {

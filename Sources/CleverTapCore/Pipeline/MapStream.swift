@@ -17,6 +17,14 @@ public struct MapSummary: Sendable, Hashable {
     public var invalidLines = 0
 
     public init() {}
+
+    /// Adds another part's counts (a block mapped on another thread); `lines` is the caller's.
+    mutating func add(_ part: MapSummary) {
+        events += part.events
+        records += part.records
+        failures += part.failures
+        invalidLines += part.invalidLines
+    }
 }
 
 /// The streaming core of `clevertap-actions map`: NDJSON events in, one NDJSON line out per
@@ -72,17 +80,7 @@ public enum MapStream {
                 summary.lines = max(summary.lines, position.line)
                 decoded.removeAll(keepingCapacity: true)
                 EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
-                for result in decoded {
-                    switch result {
-                    case .success(let event):
-                        summary.events += 1
-                        map(event.value, line: event.position.line, pipeline: pipeline, outcomes: &outcomes, summary: &summary,
-                            into: &writer.bytes)
-                    case .failure(let problem):
-                        summary.invalidLines += 1
-                        writeItemError(problem.message, at: problem.position, into: &writer.bytes)
-                    }
-                }
+                map(decoded, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
             case .malformed(let position, let message, _):
                 summary.lines = max(summary.lines, position.line)
                 summary.invalidLines += 1
@@ -94,6 +92,23 @@ public enum MapStream {
         return summary
     }
 
+    /// Decoded events through the pipeline; what is not an event reported with its place.
+    static func map(_ decoded: [Result<InputEvent, MalformedInput>], pipeline: SubscriptionPipeline,
+                    outcomes: inout [PipelineOutcome], summary: inout MapSummary, into out: inout [UInt8]) {
+        for result in decoded {
+            switch result {
+            case .success(let event):
+                summary.events += 1
+                map(event.value, line: event.position.line, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
+            case .failure(let problem):
+                summary.invalidLines += 1
+                writeItemError(problem.message, at: problem.position, into: &out)
+            }
+        }
+    }
+
+    /// `{"line":N,"error":…}`, with `"element":I` for an array element; a batch item's error says
+    /// which item.
     static func writeItemError(_ message: String, at position: InputPosition, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"line":"#.utf8)
         JSONWriter.writeInteger(Int64(position.line), into: &out)
@@ -118,28 +133,20 @@ public enum MapStream {
         } catch {
             summary.invalidLines += 1
             let column = error.lineAndColumn(in: line).column
-            writeLineError("invalid JSON: \(error.message) at column \(column)", line: number, into: &out)
+            writeItemError("invalid JSON: \(error.message) at column \(column)", at: InputPosition(source: "", line: number), into: &out)
             return
         }
         guard case .object(let object) = event else {
             summary.invalidLines += 1
-            writeLineError("an event must be a JSON object, got \(event.kindWithArticle)", line: number, into: &out)
+            writeItemError("an event must be a JSON object, got \(event.kindWithArticle)", at: InputPosition(source: "", line: number),
+                           into: &out)
             return
         }
         if EventDecoder.batchItems(object) != nil {
             // A Segment batch envelope, opened as `deliver` opens it (one rule: EventDecoder).
             var decoded: [Result<InputEvent, MalformedInput>] = []
             EventDecoder.decode(value: event, position: InputPosition(source: "", line: number), source: .value(event), into: &decoded)
-            for item in decoded {
-                switch item {
-                case .success(let batched):
-                    summary.events += 1
-                    map(batched.value, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
-                case .failure(let problem):
-                    summary.invalidLines += 1
-                    writeLineError("batch item \(problem.position.batchIndex ?? 0): \(problem.message)", line: number, into: &out)
-                }
-            }
+            map(decoded, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
             return
         }
         summary.events += 1
@@ -191,14 +198,6 @@ public enum MapStream {
         JSONWriter.writeInteger(Int64(line), into: &out)
         out.append(contentsOf: #","error":"#.utf8)
         JSONWriter.writeString(reason, into: &out)
-        out.append(contentsOf: "}\n".utf8)
-    }
-
-    static func writeLineError(_ message: String, line: Int, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"line":"#.utf8)
-        JSONWriter.writeInteger(Int64(line), into: &out)
-        out.append(contentsOf: #","error":"#.utf8)
-        JSONWriter.writeString(message, into: &out)
         out.append(contentsOf: "}\n".utf8)
     }
 }

@@ -11,7 +11,7 @@ extension MapStream {
 
     /// `run`'s output, byte for byte and in the same order, with `workers` threads mapping blocks
     /// of lines of a regular file at once; reading and writing stay on the calling thread, and at
-    /// most two blocks per worker are held (memory stays flat). A pipe, a terminal or a small file
+    /// most four blocks per worker are held (memory stays flat). A pipe, a terminal or a small file
     /// is mapped by `run` on one thread.
     public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32, workers: Int,
                            blockBytes: Int = 1 << 20, threshold: Int = parallelThreshold) throws(StreamIOError) -> MapSummary {
@@ -29,6 +29,7 @@ extension MapStream {
         }
         defer { board.close() }
         var reader = BlockReader(descriptor: input, blockBytes: max(1, blockBytes))
+        var writer = BufferedByteWriter(descriptor: output, flushThreshold: 0)
         var summary = MapSummary()
         var submitted = 0
         var written = 0
@@ -44,11 +45,9 @@ extension MapStream {
             }
             if written == submitted { break }
             let finished = board.result(written)
-            summary.events += finished.summary.events
-            summary.records += finished.summary.records
-            summary.failures += finished.summary.failures
-            summary.invalidLines += finished.summary.invalidLines
-            try writeAll(finished.output, to: output)
+            summary.add(finished.summary)
+            writer.bytes = finished.output
+            try writer.flush()
             written += 1
         }
         summary.lines = reader.lines
@@ -81,8 +80,7 @@ extension MapStream {
             while start < buffer.count {
                 let lineEnd = memchr(base + start, 0x0A, buffer.count - start)
                     .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
-                var contentEnd = lineEnd
-                if contentEnd > start && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                let contentEnd = ByteLineReader.contentEnd(base, start: start, lineEnd: lineEnd)
                 mapLine(UnsafeBufferPointer(start: base + start, count: contentEnd - start), number: number,
                         pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
                 number += 1
@@ -90,20 +88,6 @@ extension MapStream {
             }
         }
         return MappedBlock(output: out, summary: summary)
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(StreamIOError) {
-        let failure: Int32? = bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let count = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if count >= 0 { offset += count; continue }
-                if errno == EINTR { continue }
-                return errno
-            }
-            return nil
-        }
-        if let failure { throw StreamIOError(operation: "write", code: failure) }
     }
 }
 
@@ -171,8 +155,7 @@ struct BlockReader: ~Copyable {
         if bytes.isEmpty { return nil }
         if atStart {
             atStart = false
-            // A UTF-8 byte order mark opening the input is dropped, as `ByteLineReader` drops it.
-            if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { bytes.removeFirst(3) }
+            bytes.removeFirst(bytes.withUnsafeBufferPointer(ByteLineReader.byteOrderMarkLength))
         }
         let firstLine = lines + 1
         var newlines = 0
