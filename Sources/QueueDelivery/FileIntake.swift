@@ -97,26 +97,24 @@ public struct FileIntake: Sendable {
             let item: RawInputItem?
             do { item = try reader.next() } catch { throw .input(error) }
             guard let item else { break }
+            // A chunk is committed when full, or when a slow stream (standard input) pauses, so
+            // what has arrived is queued now; a stop is honoured at those moments.
+            let idle: Bool
             if case .idle = item {
-                // A slow stream (standard input): what has arrived is queued now, not when a chunk fills.
-                if itemsInChunk > 0 {
-                    summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters, onQueued: onQueued)
-                    itemsInChunk = 0
+                idle = true
+            } else {
+                idle = false
+                index += 1
+                if index <= skip {
+                    summary.skipped += 1
+                    continue
                 }
-                if shouldStop() {
-                    summary.stoppedEarly = true
-                    return summary
-                }
-                continue
+                summary.read += 1
+                itemsInChunk += 1
             }
-            index += 1
-            if index <= skip {
-                summary.skipped += 1
-                continue
-            }
-            summary.read += 1
-            itemsInChunk += 1
             switch item {
+            case .idle:
+                break
             case .value(let bytes, let position, let singleLine):
                 decoded.removeAll(keepingCapacity: true)
                 EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
@@ -132,16 +130,15 @@ public struct FileIntake: Sendable {
             case .malformed(let position, let message, let raw):
                 try deadLetter(MalformedInput(position: position, message: message, raw: raw), into: deadLetters)
                 summary.malformed += 1
-            case .idle:
-                break
             }
-            if itemsInChunk >= chunkItems {
+            let full = itemsInChunk >= chunkItems
+            if full || (idle && itemsInChunk > 0) {
                 summary.queued += try await commit(&events, input: input, consumed: index, deadLetters: deadLetters, onQueued: onQueued)
                 itemsInChunk = 0
-                if shouldStop() {
-                    summary.stoppedEarly = true
-                    return summary
-                }
+            }
+            if (full || idle) && shouldStop() {
+                summary.stoppedEarly = true
+                return summary
             }
         }
         if itemsInChunk > 0 || stored == nil || summary.restarted {

@@ -191,17 +191,26 @@ struct DeliverCommand: AsyncParsableCommand {
 
     /// Runs the engine with Ctrl-C/SIGTERM handling and, on a terminal, a progress line on standard error.
     static func runEngine(_ engine: DeliveryEngine, inputs: [String]) async -> DeliveryReport {
+        await underSignals(
+            stopping: "stopping: reading ended, finishing the requests in flight (interrupt again to dead-letter them instead)",
+            aborting: "abandoning the requests in flight: their records go to the dead-letter file"
+        ) { control, counters, progress in
+            await engine.run(inputs: inputs, control: control, counters: counters, onProgress: progress)
+        }
+    }
+
+    /// Runs a delivery under the signal handling every delivery has: Ctrl-C, SIGTERM (timeout,
+    /// systemd, containers, CI) and SIGHUP escalate `control` and say so in `stopping` and
+    /// `aborting`; on a terminal a progress line on standard error, cleared at the end.
+    static func underSignals(stopping: String, aborting: String,
+                             _ run: (DeliveryControl, DeliveryCounters, (@Sendable (Duration) -> Void)?) async -> DeliveryReport) async -> DeliveryReport {
         let control = DeliveryControl()
         let counters = DeliveryCounters()
-        // Ctrl-C, SIGTERM (timeout, systemd, containers, CI) and SIGHUP all stop the run the same way.
         let signals = TerminationSignals.listen { _ in
             switch control.interrupt() {
-            case .stopping:
-                FileHandle.standardError.write(Data("\r\u{1B}[Kstopping: reading ended, finishing the requests in flight (interrupt again to dead-letter them instead)\n".utf8))
-            case .aborting:
-                FileHandle.standardError.write(Data("\r\u{1B}[Kabandoning the requests in flight: their records go to the dead-letter file\n".utf8))
-            case .running:
-                break
+            case .stopping: FileHandle.standardError.write(Data("\r\u{1B}[K\(stopping)\n".utf8))
+            case .aborting: FileHandle.standardError.write(Data("\r\u{1B}[K\(aborting)\n".utf8))
+            case .running: break
             }
         }
         defer { signals.cancel() }
@@ -209,7 +218,7 @@ struct DeliverCommand: AsyncParsableCommand {
         let progress: (@Sendable (Duration) -> Void)? = onTerminal ? { @Sendable elapsed in
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + counters.progressLine(elapsed: elapsed)).utf8))
         } : nil
-        let report = await engine.run(inputs: inputs, control: control, counters: counters, onProgress: progress)
+        let report = await run(control, counters, progress)
         if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return report
     }

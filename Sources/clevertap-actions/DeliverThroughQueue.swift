@@ -49,25 +49,12 @@ extension DeliverCommand {
         let delivery = QueuedDelivery(destination: destination, inputs: named, queue: eventQueue, route: route,
                                       settings: settings, deadLetters: deadLetters)
 
-        let control = DeliveryControl()
-        let signals = TerminationSignals.listen { _ in
-            switch control.interrupt() {
-            case .stopping:
-                FileHandle.standardError.write(Data("\r\u{1B}[Kstopping: reading ended, finishing the requests in flight; the rest stays queued for the next run (interrupt again to stop waiting)\n".utf8))
-            case .aborting:
-                FileHandle.standardError.write(Data("\r\u{1B}[Kno longer waiting for the requests in flight: their records stay queued for the next run\n".utf8))
-            case .running:
-                break
-            }
+        let report = await Self.underSignals(
+            stopping: "stopping: reading ended, finishing the requests in flight; the rest stays queued for the next run (interrupt again to stop waiting)",
+            aborting: "no longer waiting for the requests in flight: their records stay queued for the next run"
+        ) { control, counters, progress in
+            await delivery.run(control: control, counters: counters, onProgress: progress)
         }
-        let counters = DeliveryCounters()
-        let onTerminal = isatty(STDERR_FILENO) != 0
-        let progress: (@Sendable (Duration) -> Void)? = onTerminal ? { @Sendable elapsed in
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + counters.progressLine(elapsed: elapsed)).utf8))
-        } : nil
-        let report = await delivery.run(control: control, counters: counters, onProgress: progress)
-        signals.cancel()
-        if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         try? await client.shutdown()
         await eventQueue.close()
         try Output.line(json ? report.jsonValue.prettyDescription : report.text)
