@@ -297,7 +297,9 @@ actor SandboxStore {
                                                      attributes: [.posixPermissions: 0o600])
         guard created, rename(temporary.path, url.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)
-            FileHandle.standardError.write(Data("sandbox: could not write the state file \(path); profiles stay in memory\n".utf8))
+            // A plain write, not FileHandle.write: an unwritable standard error must not trap the sandbox.
+            let note = Array("sandbox: could not write the state file \(path); profiles stay in memory\n".utf8)
+            _ = note.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
             return
         }
     }

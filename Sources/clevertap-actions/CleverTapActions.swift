@@ -36,7 +36,7 @@ struct CleverTapActions: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.write(fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
             exit(withError: error)

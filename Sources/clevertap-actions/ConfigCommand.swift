@@ -43,11 +43,18 @@ struct ConfigOptions: ParsableArguments {
 /// Writing to stderr and failing with the tool's exit statuses (0 ok, 1 failed, 2 usage).
 enum Console {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("clevertap-actions: \(message)\n".utf8))
+        write("clevertap-actions: \(message)\n")
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        write("\(message)\n")
+    }
+
+    /// Writes `text` to standard error as it is. A failure is ignored: there is nowhere left to
+    /// report it, and Foundation's `FileHandle.write` traps on one (a wizard whose window closed
+    /// crashed on "stopped by signal" and spent seconds printing a backtrace to nobody).
+    static func write(_ text: String) {
+        _ = Output.writeAll(STDERR_FILENO, Array(text.utf8))
     }
 
     /// Prints `message` to stderr and exits with status 1.

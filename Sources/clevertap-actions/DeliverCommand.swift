@@ -208,18 +208,18 @@ struct DeliverCommand: AsyncParsableCommand {
         let counters = DeliveryCounters()
         let signals = TerminationSignals.listen { _ in
             switch control.interrupt() {
-            case .stopping: FileHandle.standardError.write(Data("\r\u{1B}[K\(stopping)\n".utf8))
-            case .aborting: FileHandle.standardError.write(Data("\r\u{1B}[K\(aborting)\n".utf8))
+            case .stopping: Console.write("\r\u{1B}[K\(stopping)\n")
+            case .aborting: Console.write("\r\u{1B}[K\(aborting)\n")
             case .running: break
             }
         }
         defer { signals.cancel() }
         let onTerminal = isatty(STDERR_FILENO) != 0
         let progress: (@Sendable (Duration) -> Void)? = onTerminal ? { @Sendable elapsed in
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + counters.progressLine(elapsed: elapsed)).utf8))
+            Console.write("\r\u{1B}[K" + counters.progressLine(elapsed: elapsed))
         } : nil
         let report = await run(control, counters, progress)
-        if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if onTerminal { Console.write("\r\u{1B}[K") }
         return report
     }
 

@@ -109,7 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
                 for line in banner { Console.note(line) }
                 Console.note("Segment libraries: host=\(base) (analytics-python), apiHost (analytics.js), or POST \(base)/v1/batch")
                 // Last, unbuffered: whoever read the URL finds the server accepting.
-                FileHandle.standardOutput.write(Data((base + "\n").utf8))
+                if let reason = Output.writeAll(STDOUT_FILENO, Array((base + "\n").utf8)) {
+                    Console.error("could not print the URL to standard output (\(reason)); serving at \(base)")
+                }
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [delivery, app], gracefulShutdownSignals: [], logger: logger))

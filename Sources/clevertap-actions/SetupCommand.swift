@@ -162,7 +162,7 @@ func runInteractiveSetup(configPath: String?, plain: Bool = false) async throws 
 enum PasscodeInput {
     static func read() -> String {
         if isatty(STDIN_FILENO) == 1 {
-            FileHandle.standardError.write(Data("Passcode (not shown): ".utf8))
+            Console.write("Passcode (not shown): ")
             var saved = termios()
             let haveTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
             if haveTerminal {
@@ -172,7 +172,7 @@ enum PasscodeInput {
             }
             let line = readLine(strippingNewline: true) ?? ""
             if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
-            FileHandle.standardError.write(Data("\n".utf8))
+            Console.write("\n")
             return line
         }
         let data = FileHandle.standardInput.readDataToEndOfFile()

@@ -17,7 +17,7 @@ enum WizardLauncher {
         let environment = ProcessInfo.processInfo.environment
         let usePlain = plain || environment["TERM"] == "dumb"
         guard usePlain || Terminal.isInteractive else {
-            FileHandle.standardError.write(Data((NonInteractiveHint.text + "\n").utf8))
+            Console.write(NonInteractiveHint.text + "\n")
             throw ExitCode(2)
         }
         let store: WorkspaceStore

@@ -112,6 +112,22 @@ import Testing
         #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
     }
 
+    /// Standard error that cannot be written (here /dev/full; a closed window's terminal fails the
+    /// same way) must not turn an error into a crash: Foundation's `FileHandle.write` trapped, so
+    /// the wizard died by SIGILL after its window closed and spent seconds on a backtrace.
+    @Test(arguments: [
+        (["config", "validate", "--config", "/nonexistent/workspace.json"], Int32(1)),
+        (["map", "--no-such-option"], Int32(2)),
+        (["deliver", "--config", "/nonexistent/workspace.json", "/nonexistent/events.ndjson"], Int32(2)),
+    ])
+    func anUnwritableStandardErrorKeepsTheExitStatus(arguments: [String], status: Int32) async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: \(Self.binary)")
+        let result = try await ChildProcess.run("/bin/sh", ["-c", #"exec "$0" "$@" 2>/dev/full"#, Self.binary] + arguments,
+                                                environment: ["PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8"],
+                                                deadline: .seconds(60))
+        #expect(result.status == status, "\(arguments): exit \(result.status)")
+    }
+
     @Test func deliverDryRunToAFullOutputFileExitsOne() async throws {
         try await setUp()
         let events = try write("events.ndjson", Self.identify(1) + "\n")
