@@ -52,19 +52,16 @@ public struct FileIntake: Sendable {
 
     /// Names `path` for its progress: a regular file, or `-` for standard input (not resumable:
     /// each run is its own source).
-    public static func input(path: String, destinationID: String) throws(EventInputError) -> Input {
+    public static func input(path: String, destinationID: String) throws(InputError) -> Input {
         if path == "-" {
             let key = "\(destinationID)|stdin|\(UUID().uuidString)"
             return Input(path: path, key: key, sourceID: FilePayload.sourcePrefix + Self.hash(Array(key.utf8)), headHash: "", size: 0, resumable: false)
         }
-        let fd: Int32
-        do throws(InputOpenError) { fd = try InputDescriptor.openForReading(path) } catch {
-            throw EventInputError(source: path, message: error.reason)
-        }
-        defer { InputDescriptor.closeIfOwned(fd) }
+        let reader = try InputReader(path: path)
+        let fd = reader.descriptor
         var info = stat()
-        guard fd > 2, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw EventInputError(source: path, message: "is not a regular file; name a file, or pipe events into standard input (`-`)")
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw InputError(source: path, reason: "it is not a regular file; name a file, or pipe events into standard input (`-`)")
         }
         var head = [UInt8](repeating: 0, count: 4096)
         let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
@@ -87,8 +84,8 @@ public struct FileIntake: Sendable {
         if let stored {
             if stored.headHash == input.headHash && input.size >= stored.size { skip = stored.consumed } else { summary.restarted = true }
         }
-        var reader: EventInputReader
-        do { reader = try EventInputReader(path: input.path) } catch { throw .input(error) }
+        var reader: InputReader
+        do { reader = try InputReader(path: input.path) } catch { throw .input(error) }
         var index = 0
         var events: [IncomingEvent] = []
         var decoded: [Result<InputEvent, MalformedInput>] = []
@@ -210,7 +207,7 @@ public struct FileIntake: Sendable {
 
 /// Why the intake stopped: the file, the queue or the dead-letter file failed.
 public enum FileIntakeError: Error, Sendable, CustomStringConvertible {
-    case input(EventInputError)
+    case input(InputError)
     case queue(QueueError)
     case deadLetters(DeadLetterWriteError)
 

@@ -98,7 +98,7 @@ struct DeliverCommand: AsyncParsableCommand {
             throw Console.usage("no input: name event files, or pipe events into standard input (`-`)", command: "deliver")
         }
         for input in inputs where input != "-" {
-            do throws(EventInputError) { _ = try EventInputReader(path: input) } catch {
+            do throws(InputError) { _ = try InputReader(path: input) } catch {
                 throw Console.usage(error.description, command: "deliver")
             }
         }
@@ -150,7 +150,7 @@ struct DeliverCommand: AsyncParsableCommand {
         // A dry run writes requests in input order, so it sends one at a time.
         let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: true)
         let sink: LineSink
-        do throws(EventInputError) { sink = try output.map { path throws(EventInputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
+        do throws(OutputError) { sink = try output.map { path throws(OutputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
             throw Console.usage(error.description, command: "deliver")
         }
         let report = await Self.runEngine(DeliveryEngine(router: router, transport: DryRunTransport(sink: sink),

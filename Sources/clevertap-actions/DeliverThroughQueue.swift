@@ -11,7 +11,7 @@ extension DeliverCommand {
     func runQueued(destination: Destination, inputs: [String], deadLetters: DeadLetterFiles) async throws {
         var named: [FileIntake.Input] = []
         for path in inputs {
-            do throws(EventInputError) {
+            do throws(InputError) {
                 let input = try FileIntake.input(path: path, destinationID: destination.id)
                 // The same file named twice is read once.
                 if !named.contains(where: { $0.key == input.key }) { named.append(input) }

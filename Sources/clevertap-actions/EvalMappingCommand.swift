@@ -14,21 +14,13 @@ struct EvalMappingCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("NDJSON file of requests; - reads standard input (the default when input is piped).", valueName: "file"))
+    @Argument(help: ArgumentHelp("File of requests (NDJSON, a JSON array or pretty-printed values); - reads standard input (the default when input is piped).", valueName: "file"))
     var file: String?
 
     func run() throws {
-        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
-        if InputDescriptor.wouldWaitOnATerminal(file) {
-            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "eval-mapping")
-        }
-        let input: Int32
-        do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
-        defer { InputDescriptor.closeIfOwned(input) }
+        var reader = try StreamingInput.open(file, command: "eval-mapping")
         let errors: Int
-        do { errors = try MappingEvaluation.run(input: input, output: 1) } catch {
-            throw Console.fail(InputDescriptor.describe(error, reading: file))
-        }
+        do throws(StreamError) { errors = try MappingEvaluation.run(reader: &reader, output: 1) } catch { throw Console.fail(error.description) }
         if errors > 0 { throw ExitCode(1) }
     }
 }

@@ -17,21 +17,13 @@ struct EvalTriggerCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "NDJSON file to read; '-' or nothing reads standard input.")
+    @Argument(help: "File of requests (NDJSON, a JSON array or pretty-printed values); '-' or nothing reads standard input.")
     var file: String?
 
     func run() throws {
-        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
-        if InputDescriptor.wouldWaitOnATerminal(file) {
-            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "eval-trigger")
-        }
-        let input: Int32
-        do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
-        defer { InputDescriptor.closeIfOwned(input) }
+        var reader = try StreamingInput.open(file, command: "eval-trigger")
         let errors: Int
-        do { errors = try TriggerEvaluation.run(input: input, output: 1) } catch {
-            throw Console.fail(InputDescriptor.describe(error, reading: file))
-        }
+        do throws(StreamError) { errors = try TriggerEvaluation.run(reader: &reader, output: 1) } catch { throw Console.fail(error.description) }
         if errors > 0 { throw ExitCode(1) }
     }
 }

@@ -43,14 +43,12 @@ struct MapCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
-    @Argument(help: ArgumentHelp("NDJSON file of Segment events; - reads standard input (the default when input is piped).", valueName: "file"))
+    @Argument(help: ArgumentHelp("File of Segment events (NDJSON, a JSON array or pretty-printed values); - reads standard input (the default when input is piped).", valueName: "file"))
     var file: String?
 
     func run() throws {
-        // Waiting silently on a terminal looks like a hang; `-` still reads one on purpose.
-        if InputDescriptor.wouldWaitOnATerminal(file) {
-            throw Console.usage("no input: name an NDJSON file, or pipe lines into standard input (`-` reads the terminal)", command: "map")
-        }
+        // Opened (not read) first: a missing file or a terminal is the first thing to hear about.
+        var reader = try StreamingInput.open(file, command: "map", chunkSize: 1 << 20)
         // Exit statuses as for every verb: what cannot be read or is invalid is 1, usage is 2.
         let workspace: Workspace
         do { workspace = try options.store().load(required: true) } catch { throw Console.fail(error.description) }
@@ -69,12 +67,12 @@ struct MapCommand: ParsableCommand {
         if pipeline.subscriptions.isEmpty {
             throw Console.fail("destination \"\(chosen.name)\" has no enabled subscriptions; enable one with the wizard or in the workspace file")
         }
-        let input: Int32
-        do { input = try InputDescriptor.openForReading(file) } catch { throw Console.fail(error.description) }
-        defer { InputDescriptor.closeIfOwned(input) }
         let summary: MapSummary
-        do { summary = try MapStream.run(pipeline: pipeline, input: input, output: 1, workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount) } catch {
-            throw Console.fail(InputDescriptor.describe(error, reading: file))
+        do {
+            summary = try MapStream.run(pipeline: pipeline, reader: &reader, output: STDOUT_FILENO,
+                                        workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            throw Console.fail(error.description)
         }
         if isatty(2) != 0 {
             Console.note("map: \(summary.events) events, \(summary.records) records, \(summary.failures) failures, \(summary.invalidLines) invalid lines")

@@ -40,7 +40,7 @@ enum DeliveryReadItem: Equatable, CustomStringConvertible {
 }
 
 func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
-    var reader = try EventInputReader(path: path)
+    var reader = try InputReader(path: path)
     var items: [DeliveryReadItem] = []
     while let item = try reader.next() {
         switch item {
@@ -157,7 +157,7 @@ func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
             lines.append(#"{"type":"identify","userId":"user-\#(i)","traits":{"pad":"\#(padding)"}}"#)
         }
         let text = layout == "ndjson" ? lines.joined(separator: "\n") + "\n" : "[\n" + lines.joined(separator: ",\n") + "\n]\n"
-        #expect(text.utf8.count > 2 * EventInputReader.chunkSize)
+        #expect(text.utf8.count > 2 * InputReader.chunkSize)
         let file = try directory.write("many.\(layout)", text)
         let items = try deliveryReadAll(path: file)
         #expect(items.count == count)
@@ -176,7 +176,7 @@ func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         defer { close(fds[0]) }
-        var reader = EventInputReader(fd: fds[0], source: "stdin", pollMilliseconds: 10)
+        var reader = InputReader(fd: fds[0], source: "stdin", pollMilliseconds: 10)
         guard case .idle? = try reader.next() else {
             Issue.record("expected .idle from an empty pipe")
             close(fds[1])
@@ -193,12 +193,12 @@ func deliveryReadAll(path: String) throws -> [DeliveryReadItem] {
     }
 
     @Test func aMissingFileIsAnErrorNamingIt() {
-        #expect(throws: EventInputError.self) { _ = try EventInputReader(path: "/nonexistent/events.ndjson") }
+        #expect(throws: InputError.self) { _ = try InputReader(path: "/nonexistent/events.ndjson") }
         do {
-            _ = try EventInputReader(path: "/nonexistent/events.ndjson")
+            _ = try InputReader(path: "/nonexistent/events.ndjson")
         } catch {
             #expect(error.description.contains("/nonexistent/events.ndjson"))
-            #expect(error.description.contains("cannot open"))
+            #expect(error.description.contains("it does not exist"))
         }
     }
 }

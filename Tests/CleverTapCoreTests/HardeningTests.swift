@@ -96,7 +96,7 @@ import Testing
 
     @Test func aLinePastTheSizeLimitIsKeptWholeInItsDeadLetter() async throws {
         let directory = try DeliveryTempDirectory()
-        let long = #"{"type":"identify","userId":"u","traits":{"blob":""# + String(repeating: "x", count: EventInputReader.maximumValueBytes * 2) + #""}}"#
+        let long = #"{"type":"identify","userId":"u","traits":{"blob":""# + String(repeating: "x", count: InputReader.maximumValueBytes * 2) + #""}}"#
         let input = try directory.write("events.ndjson", identifyLine(1) + "\n" + long + "\n" + identifyLine(2) + "\n")
         let deadLetter = directory.path + "/dead.ndjson"
         let (report, _) = try await dryRun(inputs: [input], directory: directory, deadLetter: deadLetter)

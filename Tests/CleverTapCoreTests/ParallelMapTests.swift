@@ -20,12 +20,11 @@ import Testing
     }
 
     static func map(_ input: String, into output: String,
-                    _ body: (Int32, Int32) throws(StreamIOError) -> MapSummary) throws -> (bytes: [UInt8], summary: MapSummary) {
-        let inputFD = open(input, O_RDONLY | O_CLOEXEC)
+                    _ body: (inout InputReader, Int32) throws(StreamError) -> MapSummary) throws -> (bytes: [UInt8], summary: MapSummary) {
+        var reader = try InputReader(path: input, chunkSize: 64)
         let outputFD = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        try #require(inputFD >= 0 && outputFD >= 0)
-        let summary = try body(inputFD, outputFD)
-        close(inputFD)
+        try #require(outputFD >= 0)
+        let summary = try body(&reader, outputFD)
         close(outputFD)
         return (Array(try #require(FileManager.default.contents(atPath: output))), summary)
     }
@@ -36,11 +35,11 @@ import Testing
         // A byte order mark opens the file and the last line has no newline.
         let input = try directory.write("events.ndjson", "\u{FEFF}" + Self.lines.joined(separator: "\n"))
         let pipeline = SubscriptionPipeline(destination: quickSetupDestination())
-        let one = try Self.map(input, into: directory.path + "/one.ndjson") { input, output throws(StreamIOError) in
-            try MapStream.run(pipeline: pipeline, input: input, output: output)
+        let one = try Self.map(input, into: directory.path + "/one.ndjson") { reader, output throws(StreamError) in
+            try MapStream.run(pipeline: pipeline, reader: &reader, output: output)
         }
-        let many = try Self.map(input, into: directory.path + "/many.ndjson") { input, output throws(StreamIOError) in
-            try MapStream.run(pipeline: pipeline, input: input, output: output, workers: 3, blockBytes: blockBytes, threshold: 0)
+        let many = try Self.map(input, into: directory.path + "/many.ndjson") { reader, output throws(StreamError) in
+            try MapStream.run(pipeline: pipeline, reader: &reader, output: output, workers: 3, blockBytes: blockBytes, threshold: 0)
         }
         #expect(many.summary == one.summary)
         #expect(many.bytes == one.bytes, "the outputs differ (\(many.bytes.count) vs \(one.bytes.count) bytes)")
@@ -60,13 +59,9 @@ import Testing
         try #require(writeOnly >= 0)
         defer { close(writeOnly) }
         let pipeline = SubscriptionPipeline(destination: quickSetupDestination())
-        #expect(throws: StreamIOError.self) {
-            try MapStream.run(pipeline: pipeline, input: writeOnly, output: -1)
-        }
-        do {
-            _ = try MapStream.run(pipeline: pipeline, input: writeOnly, output: -1)
-        } catch {
-            #expect(error.description == "read failed: \(String(cString: strerror(EBADF)))")
+        var reader = InputReader(fd: writeOnly, source: "events.ndjson")
+        #expect(throws: StreamError.input(InputError(source: "events.ndjson", reason: "read failed: \(String(cString: strerror(EBADF)))"))) {
+            try MapStream.run(pipeline: pipeline, reader: &reader, output: -1)
         }
     }
 
@@ -74,8 +69,8 @@ import Testing
         let directory = try DeliveryTempDirectory()
         let input = try directory.write("empty.ndjson", "")
         let pipeline = SubscriptionPipeline(destination: quickSetupDestination())
-        let many = try Self.map(input, into: directory.path + "/many.ndjson") { input, output throws(StreamIOError) in
-            try MapStream.run(pipeline: pipeline, input: input, output: output, workers: 2, blockBytes: 64, threshold: 0)
+        let many = try Self.map(input, into: directory.path + "/many.ndjson") { reader, output throws(StreamError) in
+            try MapStream.run(pipeline: pipeline, reader: &reader, output: output, workers: 2, blockBytes: 64, threshold: 0)
         }
         #expect(many.bytes.isEmpty)
         #expect(many.summary == MapSummary())

@@ -121,7 +121,7 @@ import Testing
         (["--concurrency", "0"], "--concurrency must be at least 1"),
         (["--batch-size", "0"], "--batch-size must be at least 1"),
         (["--destination", "Nope"], "no destination named \"Nope\""),
-        (["/nonexistent/events.ndjson"], "/nonexistent/events.ndjson: cannot open for reading"),
+        (["/nonexistent/events.ndjson"], "cannot read /nonexistent/events.ndjson: it does not exist"),
     ])
     func usageAndConfigErrorsExitWithTwo(arguments: [String], message: String) async throws {
         try await setUpWorkspace(endpoint: "http://127.0.0.1:9")

@@ -253,7 +253,7 @@ import Testing
         let noFile = try WizardTmux(arguments: [verb])
         let screen = try await noFile.waitFor("EXIT:")
         #expect(screen.contains("EXIT:2"))
-        #expect(screen.contains("no input: name an NDJSON file, or pipe lines into standard input"))
+        #expect(screen.contains("no input: name a file, or pipe lines into standard input"))
         guard verb == "eval-mapping" else { return }
         let typed = try WizardTmux(arguments: [verb, "-"])
         try typed.type(#"{"mapping":{"@path":"$.a"},"event":{"a":7}}"#)

@@ -375,16 +375,16 @@ struct ReadingLoop: Sendable {
         }
 
         inputs: for input in inputs {
-            var reader: EventInputReader
-            do throws(EventInputError) {
-                reader = try EventInputReader(path: input, pollMilliseconds: pollMilliseconds)
+            var reader: InputReader
+            do throws(InputError) {
+                reader = try InputReader(path: input, pollMilliseconds: pollMilliseconds)
             } catch {
                 summary.fatalError = summary.fatalError ?? error.description
                 continue
             }
             while true {
                 let item: RawInputItem?
-                do throws(EventInputError) { item = try reader.next() } catch {
+                do throws(InputError) { item = try reader.next() } catch {
                     summary.fatalError = summary.fatalError ?? error.description
                     break
                 }

@@ -93,10 +93,10 @@ public final class LineSink: @unchecked Sendable {
     public static func standardOutput() -> LineSink { LineSink(fd: STDOUT_FILENO, owns: false) }
 
     /// A file created (or truncated) with mode 0600: request bodies carry personal data.
-    public static func file(_ path: String) throws(EventInputError) -> LineSink {
+    public static func file(_ path: String) throws(OutputError) -> LineSink {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 {
-            throw EventInputError(source: path, message: "cannot create for writing: \(String(cString: strerror(errno)))")
+            throw OutputError(target: path, reason: "cannot create for writing: \(String(cString: strerror(errno)))")
         }
         return LineSink(fd: fd, owns: true)
     }

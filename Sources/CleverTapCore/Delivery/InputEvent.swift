@@ -49,7 +49,7 @@ public struct MalformedInput: Sendable, Error, CustomStringConvertible {
     public var description: String { "\(position): \(message)" }
 }
 
-/// Turns the raw values an `EventInputReader` yields into events: parses them, opens Segment batch
+/// Turns the raw values an `InputReader` yields into events: parses them, opens Segment batch
 /// envelopes (`{"batch": [...]}`, whose top-level `context` fills in events that have none), and
 /// recognises dead-letter lines (`{"reason": ..., "event": {...}}`) so a dead-letter file can be
 /// fed back as input.

@@ -49,28 +49,49 @@ public enum MappingEvaluation {
 
     /// Answers every line of `input` on `output`; blank lines are skipped. Returns how many
     /// answers were errors.
-    public static func run(input: Int32, output: Int32) throws(StreamIOError) -> Int {
-        try RequestLines.answer(input: input, output: output) { line, number in answer(line: line, number: number) }
+    public static func run(reader: inout InputReader, output: Int32) throws(StreamError) -> Int {
+        try RequestLines.answer(reader: &reader, output: output) { line, number in answer(line: line, number: number) }
     }
 }
 
-/// The loop of the `eval-*` verbs: one NDJSON request per line in, one answer line out, in order,
-/// through the same reader and writer as `map` (answers are flushed whenever the reader is about
-/// to wait, so typed lines are answered at once). Blank lines get no answer.
+/// The loop of the `eval-*` verbs: one JSON request in, one answer line out, in order, through
+/// the same reader and writer as `map` (answers are flushed whenever the reader is about to wait,
+/// so typed lines are answered at once). Requests come one per line, or as the elements of a
+/// top-level array or pretty-printed values, as events do for `map` and `deliver`. Blank lines
+/// get no answer; what is not a value gets `{"error":"line N: …"}`.
 public enum RequestLines {
     /// Returns how many answers were errors (`{"error": ...}`).
-    public static func answer(input: Int32, output: Int32,
-                              _ answer: (UnsafeBufferPointer<UInt8>, Int) -> JSONValue) throws(StreamIOError) -> Int {
-        var reader = ByteLineReader(descriptor: input, chunkSize: 1 << 16)
+    public static func answer(reader: inout InputReader, output: Int32,
+                              _ answer: (UnsafeBufferPointer<UInt8>, Int) -> JSONValue) throws(StreamError) -> Int {
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 1 << 16)
         var errors = 0
-        try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
-            if MapStream.isBlank(line) { return }
-            let result = answer(line, number)
+        func write(_ result: JSONValue, into writer: inout BufferedByteWriter) throws(StreamError) {
             if result["error"] != nil { errors += 1 }
             JSONWriter.write(result, into: &writer.bytes)
             writer.bytes.append(0x0A)
             try writer.flushIfNeeded()
+        }
+        let layout: InputReader.Layout
+        do { layout = try reader.determineLayout() } catch { throw .input(error) }
+        if layout == .document {
+            while true {
+                let item: RawInputItem?
+                do { item = try reader.next() } catch { throw .input(error) }
+                guard let item else { break }
+                switch item {
+                case .idle:
+                    try writer.flush()
+                case .value(let bytes, let position, _):
+                    try write(bytes.withUnsafeBufferPointer { answer($0, position.line) }, into: &writer)
+                case .malformed(let position, let message, _):
+                    try write(MappingEvaluation.failure("line \(position.line): \(message)"), into: &writer)
+                }
+            }
+        } else {
+            try reader.forEachLine(beforeWaiting: { () throws(StreamError) in try writer.flush() }, { (line, number) throws(StreamError) in
+                if MapStream.isBlank(line) { return }
+                try write(answer(line, number), into: &writer)
+            }, readFailure: StreamError.input)
         }
         try writer.flush()
         return errors

@@ -38,23 +38,20 @@ public struct MapSummary: Sendable, Hashable {
 /// Blank lines are skipped; a bad line is reported and the run goes on. A line holding a Segment
 /// batch envelope (`{"batch": [...]}`) is opened into its events, as `deliver` does.
 public enum MapStream {
-    public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32) throws(StreamIOError) -> MapSummary {
-        // The layout rule is deliver's (EventInputReader): a top-level array or pretty-printed
-        // values are read as documents; NDJSON goes on with the line reader and what was read.
-        var detector = EventInputReader(fd: input, source: "input")
-        let layout: EventInputReader.Layout
-        do { layout = try detector.determineLayout() } catch { throw StreamIOError(reading: error) }
-        if layout == .document { return try runDocument(&detector, pipeline: pipeline, output: output) }
-        var reader = ByteLineReader(descriptor: input, prefix: detector.takeBuffered())
+    public static func run(pipeline: SubscriptionPipeline, reader: inout InputReader, output: Int32) throws(StreamError) -> MapSummary {
+        // The layout rule is deliver's: a top-level array or pretty-printed values are read as
+        // documents; NDJSON as borrowed lines (no copy per line).
+        let layout: InputReader.Layout
+        do { layout = try reader.determineLayout() } catch { throw .input(error) }
+        if layout == .document { return try runDocument(&reader, pipeline: pipeline, output: output) }
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         var outcomes: [PipelineOutcome] = []
-        try reader.forEachLine(beforeReading: { () throws(StreamIOError) in try writer.flush() }) { (line, number) throws(StreamIOError) in
-            summary.lines = number
+        try reader.forEachLine(beforeWaiting: { () throws(StreamError) in try writer.flush() }, { (line, number) throws(StreamError) in
             mapLine(line, number: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
             try writer.flushIfNeeded()
-        }
-        summary.lines = reader.lineNumber
+        }, readFailure: StreamError.input)
+        summary.lines = reader.linesHandedOut
         try writer.flush()
         return summary
     }
@@ -62,15 +59,15 @@ public enum MapStream {
     /// A top-level JSON array or a sequence of pretty-printed values (an indented batch envelope),
     /// read as `deliver` reads it: each element an event (or a batch envelope, opened). A value
     /// that is not an event gives `{"line":N,"element":I,"error":…}` (`element` for an array).
-    static func runDocument(_ reader: inout EventInputReader, pipeline: SubscriptionPipeline,
-                            output: Int32) throws(StreamIOError) -> MapSummary {
+    static func runDocument(_ reader: inout InputReader, pipeline: SubscriptionPipeline,
+                            output: Int32) throws(StreamError) -> MapSummary {
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         var outcomes: [PipelineOutcome] = []
         var decoded: [Result<InputEvent, MalformedInput>] = []
         while true {
             let item: RawInputItem?
-            do { item = try reader.next() } catch { throw StreamIOError(reading: error) }
+            do { item = try reader.next() } catch { throw .input(error) }
             guard let item else { break }
             switch item {
             case .idle:

@@ -13,13 +13,14 @@ extension MapStream {
     /// of lines of a regular file at once; reading and writing stay on the calling thread, and at
     /// most four blocks per worker are held (memory stays flat). A pipe, a terminal or a small file
     /// is mapped by `run` on one thread.
-    public static func run(pipeline: SubscriptionPipeline, input: Int32, output: Int32, workers: Int,
-                           blockBytes: Int = 1 << 20, threshold: Int = parallelThreshold) throws(StreamIOError) -> MapSummary {
-        var info = stat()
-        guard workers > 1, fstat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= threshold,
-              try isNDJSON(input) else {
-            return try run(pipeline: pipeline, input: input, output: output)
+    public static func run(pipeline: SubscriptionPipeline, reader: inout InputReader, output: Int32, workers: Int,
+                           blockBytes: Int = 1 << 20, threshold: Int = parallelThreshold) throws(StreamError) -> MapSummary {
+        guard workers > 1, reader.isRegularFile(ofAtLeast: threshold) else {
+            return try run(pipeline: pipeline, reader: &reader, output: output)
         }
+        let layout: InputReader.Layout
+        do { layout = try reader.determineLayout() } catch { throw .input(error) }
+        if layout == .document { return try runDocument(&reader, pipeline: pipeline, output: output) }
         let board = BlockBoard(capacity: workers * 4)
         for _ in 0..<workers {
             let thread = Thread { board.work(pipeline: pipeline) }
@@ -28,7 +29,7 @@ extension MapStream {
             thread.start()
         }
         defer { board.close() }
-        var reader = BlockReader(descriptor: input, blockBytes: max(1, blockBytes))
+        let minimumBytes = max(1, blockBytes)
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 0)
         var summary = MapSummary()
         var submitted = 0
@@ -36,7 +37,9 @@ extension MapStream {
         var readAll = false
         while true {
             while !readAll && submitted - written < board.capacity {
-                guard let block = try reader.next() else {
+                let next: (bytes: [UInt8], firstLine: Int)?
+                do { next = try reader.nextBlock(minimumBytes: minimumBytes) } catch { throw .input(error) }
+                guard let block = next else {
                     readAll = true
                     break
                 }
@@ -50,21 +53,8 @@ extension MapStream {
             try writer.flush()
             written += 1
         }
-        summary.lines = reader.lines
+        summary.lines = reader.linesHandedOut
         return summary
-    }
-
-    /// Whether the regular file `input` holds NDJSON by deliver's layout rule; it is read from
-    /// where it stands and put back there.
-    private static func isNDJSON(_ input: Int32) throws(StreamIOError) -> Bool {
-        let origin = lseek(input, 0, SEEK_CUR)
-        var detector = EventInputReader(fd: input, source: "input")
-        let layout: EventInputReader.Layout
-        do { layout = try detector.determineLayout() } catch { throw StreamIOError(reading: error) }
-        guard origin >= 0, lseek(input, origin, SEEK_SET) == origin else {
-            throw StreamIOError(operation: "read", code: errno, detail: "cannot go back to where the file was read from: \(String(cString: strerror(errno)))")
-        }
-        return layout != .document
     }
 
     /// Maps every line of `block` (the worker's part): the same lines `run` writes for them.
@@ -74,17 +64,8 @@ extension MapStream {
         var summary = MapSummary()
         var outcomes: [PipelineOutcome] = []
         block.bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var start = 0
-            var number = block.firstLine
-            while start < buffer.count {
-                let lineEnd = memchr(base + start, 0x0A, buffer.count - start)
-                    .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
-                let contentEnd = ByteLineReader.contentEnd(base, start: start, lineEnd: lineEnd)
-                mapLine(UnsafeBufferPointer(start: base + start, count: contentEnd - start), number: number,
-                        pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
-                number += 1
-                start = lineEnd + 1
+            InputReader.forEachLine(in: buffer, firstLine: block.firstLine) { line, number in
+                mapLine(line, number: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
             }
         }
         return MappedBlock(output: out, summary: summary)
@@ -103,83 +84,6 @@ struct MappedBlock: Sendable {
     let summary: MapSummary
 }
 
-/// Reads a file in blocks of whole lines (at least `blockBytes`, cut after a newline; the last
-/// block may end without one), numbering lines as `ByteLineReader` does.
-struct BlockReader: ~Copyable {
-    let descriptor: Int32
-    let blockBytes: Int
-    private var carry: [UInt8] = []
-    private var ended = false
-    private var atStart = true
-    /// Lines handed out so far.
-    private(set) var lines = 0
-
-    init(descriptor: Int32, blockBytes: Int) {
-        self.descriptor = descriptor
-        self.blockBytes = blockBytes
-    }
-
-    mutating func next() throws(StreamIOError) -> (bytes: [UInt8], firstLine: Int)? {
-        var bytes = carry
-        carry = []
-        var scanned = 0
-        var cut: Int?
-        while !ended {
-            if bytes.count >= blockBytes, let newline = Self.lastNewline(in: bytes, from: scanned) {
-                cut = newline
-                break
-            }
-            scanned = bytes.count
-            let want = blockBytes
-            let old = bytes.count
-            bytes.reserveCapacity(old + want)
-            var failure: Int32?
-            var count = 0
-            // Read straight into the array's spare room.
-            bytes.append(contentsOf: repeatElement(0, count: want))
-            bytes.withUnsafeMutableBytes { raw in
-                while true {
-                    count = read(descriptor, raw.baseAddress! + old, want)
-                    if count >= 0 || errno != EINTR { break }
-                }
-                if count < 0 { failure = errno }
-            }
-            bytes.removeLast(want - max(0, count))
-            if let failure { throw StreamIOError(operation: "read", code: failure) }
-            if count == 0 { ended = true }
-        }
-        if let cut, cut + 1 < bytes.count {
-            carry = Array(bytes[(cut + 1)...])
-            bytes.removeLast(bytes.count - cut - 1)
-        }
-        if bytes.isEmpty { return nil }
-        if atStart {
-            atStart = false
-            bytes.removeFirst(bytes.withUnsafeBufferPointer(ByteLineReader.byteOrderMarkLength))
-        }
-        let firstLine = lines + 1
-        var newlines = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var start = 0
-            while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
-                newlines += 1
-                start = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
-            }
-        }
-        lines += newlines + (bytes.last == 0x0A ? 0 : 1)
-        return (bytes, firstLine)
-    }
-
-    private static func lastNewline(in bytes: [UInt8], from start: Int) -> Int? {
-        var index = bytes.count - 1
-        while index >= start {
-            if bytes[index] == 0x0A { return index }
-            index -= 1
-        }
-        return nil
-    }
-}
 
 /// Hands blocks to the workers and their results back, in order, to the writer.
 final class BlockBoard: @unchecked Sendable {

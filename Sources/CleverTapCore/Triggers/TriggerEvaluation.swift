@@ -12,8 +12,8 @@ public enum TriggerEvaluation {
 
     /// Answers every line of `input` on `output` (blank lines skipped); returns how many answers
     /// were errors: a malformed line or an invalid trigger, as in `eval-mapping`.
-    public static func run(input: Int32, output: Int32) throws(StreamIOError) -> Int {
-        try RequestLines.answer(input: input, output: output) { line, number in evaluate(line: line, lineNumber: number).result }
+    public static func run(reader: inout InputReader, output: Int32) throws(StreamError) -> Int {
+        try RequestLines.answer(reader: &reader, output: output) { line, number in evaluate(line: line, lineNumber: number).result }
     }
 
     /// Evaluates one NDJSON line (without its newline). `lineNumber` is 1-based, for messages.

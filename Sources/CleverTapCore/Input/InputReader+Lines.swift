@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// NDJSON: one value per line, handed out owned (`next`), borrowed (`forEachLine`) or in blocks.
+extension InputReader {
+    /// The number of the last line handed out by `forEachLine` or `nextBlock` (blank lines count).
+    public var linesHandedOut: Int { line - 1 }
+
+    /// Calls `body` with each line, without its `\n` (and a `\r` before it), and its 1-based
+    /// number, until the input ends; blank lines too, and a last line without a newline. The bytes
+    /// are the reader's own, valid only inside `body`: nothing is copied per line. `beforeWaiting`
+    /// runs whenever every line read so far has been handed out and the reader is about to read
+    /// (and perhaps wait) again: the moment to flush output, so answers to lines typed at a
+    /// terminal or trickling through a pipe appear at once. For the `.lines` layout (or an input
+    /// of only whitespace); a document is read with `next()`.
+    public mutating func forEachLine<Failure: Error>(
+        beforeWaiting: () throws(Failure) -> Void,
+        _ body: (UnsafeBufferPointer<UInt8>, Int) throws(Failure) -> Void,
+        readFailure: (InputError) -> Failure
+    ) throws(Failure) {
+        do { _ = try determineLayout() } catch { throw readFailure(error) }  // drops a byte order mark
+        while true {
+            var from = start
+            var number = line
+            let limit = end
+            let last = atEOF
+            try buffer.withUnsafeBufferPointer { (pointer) throws(Failure) in
+                let base = pointer.baseAddress!
+                while from < limit {
+                    guard let newline = memchr(base + from, 0x0A, limit - from) else { break }
+                    let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    let contentEnd = Self.contentEnd(base, start: from, lineEnd: lineEnd)
+                    defer { from = lineEnd + 1; number += 1 }
+                    try body(UnsafeBufferPointer(start: base + from, count: contentEnd - from), number)
+                }
+                if last && from < limit {
+                    // The last line, without a newline.
+                    try body(UnsafeBufferPointer(start: base + from, count: Self.contentEnd(base, start: from, lineEnd: limit) - from),
+                             number)
+                    from = limit
+                    number += 1
+                }
+            }
+            start = from
+            scan = from
+            line = number
+            if last { return }
+            try beforeWaiting()
+            do { _ = try fill() } catch { throw readFailure(error) }
+        }
+    }
+
+    /// The next block of whole lines, at least `minimumBytes` long unless the input ends first (the
+    /// last block may lack a final newline), with the number of its first line; nil at the end.
+    /// For `map`'s workers, which split the block with `forEachLine(in:)`'s rules.
+    public mutating func nextBlock(minimumBytes: Int) throws(InputError) -> (bytes: [UInt8], firstLine: Int)? {
+        _ = try determineLayout()  // drops a byte order mark
+        while true {
+            if end - start >= minimumBytes || atEOF {
+                var cut: Int? = atEOF ? end : nil
+                if cut == nil {
+                    var index = end
+                    while index > start && buffer[index - 1] != 0x0A { index -= 1 }
+                    if index > start { cut = index }
+                }
+                if let cut {
+                    guard cut > start else { return nil }
+                    let bytes = Array(buffer[start..<cut])
+                    let firstLine = line
+                    // A last line without a newline counts too.
+                    line += bytes.withUnsafeBufferPointer(Self.countNewlines) + (bytes.last == 0x0A ? 0 : 1)
+                    start = cut
+                    scan = cut
+                    return (bytes, firstLine)
+                }
+            }
+            _ = try fill()  // grows the buffer when one block's lines fill it
+        }
+    }
+
+    /// Calls `body` with each line of a block from `nextBlock` and its number, by the rules of
+    /// `forEachLine` (no `\n`, no `\r` before it).
+    @inline(__always)
+    public static func forEachLine(in block: UnsafeBufferPointer<UInt8>, firstLine: Int,
+                                   _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        guard let base = block.baseAddress else { return }
+        var from = 0
+        var number = firstLine
+        while from < block.count {
+            let lineEnd = memchr(base + from, 0x0A, block.count - from)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? block.count
+            body(UnsafeBufferPointer(start: base + from, count: contentEnd(base, start: from, lineEnd: lineEnd) - from), number)
+            number += 1
+            from = lineEnd + 1
+        }
+    }
+
+    private static func countNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var count = 0
+        var from = 0
+        while from < bytes.count, let found = memchr(base + from, 0x0A, bytes.count - from) {
+            count += 1
+            from = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return count
+    }
+
+    // MARK: Owned lines (deliver)
+
+    mutating func nextLine() throws(InputError) -> RawInputItem? {
+        while true {
+            let newline: Int? = buffer.withUnsafeBufferPointer { pointer in
+                let base = pointer.baseAddress!
+                guard scan < end, let found = memchr(base + scan, 0x0A, end - scan) else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            if let newline {
+                let lineNumber = line
+                line += 1
+                let lineStart = start
+                start = newline + 1
+                scan = start
+                if skippingLongLine {
+                    skippingLongLine = false
+                    skippedPrefix.append(contentsOf: buffer[lineStart..<newline])
+                    return takeLongLine(lineNumber)
+                }
+                if let item = lineItem(from: lineStart, to: newline, lineNumber: lineNumber) { return item }
+                continue
+            }
+            scan = end
+            if !skippingLongLine && end - start > Self.maximumValueBytes {
+                skippingLongLine = true
+                skippedPrefix = []
+            }
+            if skippingLongLine {
+                // The whole line goes to its dead letter, so the event can be recovered (as `map`,
+                // which holds any line, would read it); only delivery refuses it.
+                skippedPrefix.append(contentsOf: buffer[start..<end])
+                start = end
+                scan = end
+            }
+            guard let more = try fill() else { return .idle }
+            if !more {
+                // Last line without a trailing newline.
+                guard start < end || skippingLongLine else { return nil }
+                let lineNumber = line
+                let lineStart = start
+                start = end
+                scan = end
+                if skippingLongLine {
+                    skippingLongLine = false
+                    return takeLongLine(lineNumber)
+                }
+                return lineItem(from: lineStart, to: end, lineNumber: lineNumber)
+            }
+        }
+    }
+
+    private mutating func takeLongLine(_ lineNumber: Int) -> RawInputItem {
+        defer { skippedPrefix = [] }
+        return .malformed(position: InputPosition(source: source, line: lineNumber),
+                          message: "line is longer than \(Self.maximumValueBytes / (1024 * 1024)) MiB; not delivered (kept whole here)",
+                          raw: skippedPrefix)
+    }
+
+    /// The trimmed line as a value, or nil for a blank line.
+    private func lineItem(from lower: Int, to upper: Int, lineNumber: Int) -> RawInputItem? {
+        var low = lower
+        var high = upper
+        while low < high && Self.isSpace(buffer[low]) { low += 1 }
+        while high > low && Self.isSpace(buffer[high - 1]) { high -= 1 }
+        if low == high { return nil }
+        return .value(bytes: Array(buffer[low..<high]), position: InputPosition(source: source, line: lineNumber),
+                      singleLine: true)
+    }
+}
