@@ -73,6 +73,10 @@ struct DeliverCommand: AsyncParsableCommand {
                                valueName: "path"))
     var output: String?
 
+    @Option(help: ArgumentHelp("With --dry-run: threads parsing and routing a file's events at once (default: the machine's cores; output order is kept).",
+                               valueName: "n"))
+    var jobs: Int?
+
     @Option(help: ArgumentHelp("Send to this base URL instead of the destination's endpoint (e.g. the sandbox).", valueName: "url"))
     var endpoint: String?
 
@@ -89,6 +93,8 @@ struct DeliverCommand: AsyncParsableCommand {
         if dryRun && queue != nil { throw ValidationError("--queue sends through a queue; --dry-run sends nothing and needs none: use one of them") }
         if dryRun && giveUpAfter != nil { throw ValidationError("--give-up-after applies to a delivery; --dry-run sends nothing") }
         if output != nil && !dryRun { throw ValidationError("--output only applies with --dry-run") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if jobs != nil && !dryRun { throw ValidationError("--jobs only applies with --dry-run (a delivery's pace is CleverTap's)") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
 
@@ -148,7 +154,8 @@ struct DeliverCommand: AsyncParsableCommand {
         guard dryRun else { return try await runQueued(destination: destination, inputs: inputs, deadLetters: deadLetters) }
         let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64(((flushInterval ?? 1) * 1000).rounded())))
         // A dry run writes requests in input order, so it sends one at a time.
-        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: true)
+        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: true,
+                                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let sink: LineSink
         do throws(OutputError) { sink = try output.map { path throws(OutputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
             throw Console.usage(error.description, command: "deliver")

@@ -19,15 +19,24 @@ func deleteLine(_ i: Int) -> String {
 
 func dryRun(inputs: [String], directory: borrowing DeliveryTempDirectory, batchSize: Int? = nil,
             deadLetter: String? = nil) async throws -> (DeliveryReport, [JSONValue]) {
+    let (report, text) = try await dryRunText(inputs: inputs, directory: directory, batchSize: batchSize, deadLetter: deadLetter)
+    return (report, try text.split(separator: "\n").map { try JSONParser.parse(String($0)) })
+}
+
+/// A dry run's report and the requests it wrote, as written; `workers` threads parse and route
+/// files of `parallelThreshold` bytes or more.
+func dryRunText(inputs: [String], directory: borrowing DeliveryTempDirectory, batchSize: Int? = nil,
+                deadLetter: String? = nil, workers: Int = 1, parallelThreshold: Int = 1 << 20) async throws -> (DeliveryReport, String) {
     let requestsPath = directory.path + "/requests-\(UUID().uuidString).ndjson"
     let sink = try LineSink.file(requestsPath)
+    var options = DeliveryOptions(limits: BatchLimits(batchSize: batchSize), sequential: true, workers: workers)
+    options.parallelThreshold = parallelThreshold
     let engine = DeliveryEngine(router: deliveryRouter(for: quickSetupDestination()), transport: DryRunTransport(sink: sink),
-                                options: DeliveryOptions(limits: BatchLimits(batchSize: batchSize), sequential: true),
+                                options: options,
                                 deadLetters: DeadLetterFiles(explicitPath: deadLetter, currentDirectory: directory.path))
     let report = await engine.run(inputs: inputs)
     #expect(sink.flush() == nil)
-    let requests = try String(contentsOfFile: requestsPath, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
-    return (report, requests)
+    return (report, try String(contentsOfFile: requestsPath, encoding: .utf8))
 }
 
 @Suite(.timeLimit(.minutes(2))) struct DeliveryEngineTests {
@@ -113,6 +122,42 @@ func dryRun(inputs: [String], directory: borrowing DeliveryTempDirectory, batchS
         #expect(report.eventsRead == 8)
         #expect(requests.count == 1)
         #expect(requests[0]["body"]?["d"]?.arrayValue?.compactMap { $0["identity"]?.stringValue } == (0..<8).map { "user-\($0)" })
+    }
+
+    /// A dry run on several threads writes what it writes on one: the same requests in the same
+    /// order, the same dead letters, the same counts, for NDJSON and for a top-level array.
+    @Test(arguments: ["ndjson", "array"])
+    func severalThreadsWriteTheOneThreadDryRun(layout: String) async throws {
+        let directory = try DeliveryTempDirectory()
+        let lines: [String] = (0..<3000).map { i in
+            switch i % 8 {
+            case 0: return #"{"type":"identify", oops}"#
+            case 1: return "[1,2]"
+            case 2: return #"{"batch":[\#(identifyLine(i)),\#(deleteLine(i)),7]}"#
+            case 3: return deleteLine(i)
+            case 4: return #"{"type":"identify","traits":{"name":"no identity"}}"#
+            default: return identifyLine(i)
+            }
+        }
+        let text = layout == "ndjson" ? lines.joined(separator: "\n") + "\n"
+            : "[\n" + lines.filter { !$0.contains("oops") }.joined(separator: ",\n") + "\n]\n"
+        let input = try directory.write("events.\(layout)", text)
+        let one = try await dryRunText(inputs: [input], directory: directory, batchSize: 7,
+                                       deadLetter: directory.path + "/one.dead.ndjson")
+        let many = try await dryRunText(inputs: [input], directory: directory, batchSize: 7,
+                                        deadLetter: directory.path + "/many.dead.ndjson", workers: 3, parallelThreshold: 0)
+        #expect(many.1 == one.1, "the requests differ")
+        #expect(one.1.split(separator: "\n").count > 300)
+        let deadOne = try String(contentsOfFile: directory.path + "/one.dead.ndjson", encoding: .utf8)
+        let deadMany = try String(contentsOfFile: directory.path + "/many.dead.ndjson", encoding: .utf8)
+        #expect(deadMany == deadOne)
+        #expect(deadOne.split(separator: "\n").count > 1000)
+        for report in [one.0, many.0] {
+            #expect(report.eventsRead == one.0.eventsRead && report.malformed == one.0.malformed)
+            #expect(report.subscriptions.map(\.sent) == one.0.subscriptions.map(\.sent))
+            #expect(report.subscriptions.map(\.skipped) == one.0.subscriptions.map(\.skipped))
+            #expect(report.deadLettered == one.0.deadLettered && report.unmatched == one.0.unmatched)
+        }
     }
 
     @Test func oneRequestPerRecordWithBatchSizeOne() async throws {

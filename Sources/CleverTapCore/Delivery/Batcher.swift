@@ -3,17 +3,34 @@ public struct BatchEntry: Sendable {
     /// Index into `EventRouter.subscriptions`.
     public var subscription: Int
     public var action: ActionKind
-    /// The CleverTap record: a profile or an event for uploads, `{"identity": ...}` for deletes.
-    public var record: JSONValue
+    /// The record's part of the request body, already encoded (on the thread that made the
+    /// record, so its tree is freed there): a profile's or event's JSON for uploads, the identity
+    /// as a JSON string for deletes.
+    public var body: [UInt8]
     public var event: SourceEvent
     public var position: InputPosition
 
-    public init(subscription: Int, action: ActionKind, record: JSONValue, event: SourceEvent, position: InputPosition) {
+    public init(subscription: Int, action: ActionKind, body: [UInt8], event: SourceEvent, position: InputPosition) {
         self.subscription = subscription
         self.action = action
-        self.record = record
+        self.body = body
         self.event = event
         self.position = position
+    }
+
+    /// An entry for `record`: a profile or an event for uploads, `{"identity": ...}` for deletes.
+    public init(subscription: Int, action: ActionKind, record: JSONValue, event: SourceEvent, position: InputPosition) {
+        self.init(subscription: subscription, action: action, body: Self.body(of: record, for: action), event: event, position: position)
+    }
+
+    /// What `record` contributes to its request's body.
+    public static func body(of record: JSONValue, for action: ActionKind) -> [UInt8] {
+        var out: [UInt8] = []
+        switch action.endpoint {
+        case .upload: JSONWriter.write(record, into: &out)
+        case .deleteProfiles: JSONWriter.writeString(record["identity"]?.stringValue ?? "", into: &out)
+        }
+        return out
     }
 }
 
@@ -34,31 +51,20 @@ public struct RecordBatch: Sendable {
         self.init(endpoint: action.endpoint, entries: entries)
     }
 
-    /// The records in order (the `d` elements of an upload).
-    public var records: [JSONValue] { entries.map(\.record) }
-
-    /// The identities of a delete batch, in order.
-    public var identities: [String] { entries.map { $0.record["identity"]?.stringValue ?? "" } }
-
     /// The exact request body CleverTap receives for this batch:
     /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes.
     public func writeBody(into out: inout [UInt8]) {
         switch endpoint {
         case .upload:
             out.append(contentsOf: #"{"d":["#.utf8)
-            for (index, entry) in entries.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.write(entry.record, into: &out)
-            }
-            out.append(contentsOf: "]}".utf8)
         case .deleteProfiles:
             out.append(contentsOf: #"{"identity":["#.utf8)
-            for (index, identity) in identities.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(identity, into: &out)
-            }
-            out.append(contentsOf: "]}".utf8)
         }
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: entry.body)
+        }
+        out.append(contentsOf: "]}".utf8)
     }
 }
 

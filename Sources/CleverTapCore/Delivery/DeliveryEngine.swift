@@ -127,9 +127,14 @@ public struct DeliveryOptions: Sendable {
     public var pollMilliseconds: Int32
     /// One batch at a time across both actions, so output follows input order (dry runs).
     public var sequential: Bool
+    /// Threads that decode and route events of a regular file (1: the reading thread alone).
+    public var workers: Int
+    /// Files smaller than this are read on one thread: starting workers would cost more than it saves.
+    var parallelThreshold = 1 << 20
 
     public init(limits: BatchLimits = BatchLimits(), concurrency: DeliveryConcurrency = DeliveryConcurrency(),
-                queuedBatches: Int = 4, pollMilliseconds: Int32 = 200, sequential: Bool = false) {
+                queuedBatches: Int = 4, pollMilliseconds: Int32 = 200, sequential: Bool = false, workers: Int = 1) {
+        self.workers = max(1, workers)
         self.limits = limits
         self.concurrency = concurrency
         self.sequential = sequential
@@ -143,7 +148,8 @@ public struct DeliveryOptions: Sendable {
 /// queue and its workers (`QueuedDelivery`, `DeliveryService`), so there is one way of sending.
 ///
 /// Shape: one dedicated thread reads, parses and routes (the hot path, blocking reads never occupy
-/// the async pool); full batches pass through a bounded queue, so reading pauses when sending falls
+/// the async pool; with `workers` > 1 a regular file is parsed and routed on that many threads
+/// and taken back in input order); full batches pass through a bounded queue, so reading pauses when sending falls
 /// behind; a task group sends them with at most the configured number of uploads and deletes in
 /// flight. Every record ends processed or in a dead-letter file.
 public struct DeliveryEngine: Sendable {
@@ -178,7 +184,8 @@ public struct DeliveryEngine: Sendable {
         let channel = BatchChannel(capacity: options.queuedBatches)
         let reader = ReadingLoop(inputs: inputs, router: router, limits: options.limits, channel: channel,
                                  deadLetters: deadLetters, control: control, counters: counters,
-                                 pollMilliseconds: options.pollMilliseconds)
+                                 pollMilliseconds: options.pollMilliseconds, workers: options.workers,
+                                 parallelThreshold: options.parallelThreshold)
         let transport = self.transport
         let concurrency = options.concurrency
         let sequential = options.sequential
@@ -311,241 +318,5 @@ public struct DeliveryEngine: Sendable {
         } catch {
             report.fatalError = report.fatalError ?? error.description
         }
-    }
-}
-
-/// What the reading thread counted.
-struct ReadSummary: Sendable {
-    struct Counts: Sendable {
-        var matched = 0
-        var skipped: [SkipReason: Int] = [:]
-    }
-
-    var eventsRead = 0
-    var bytesRead = 0
-    var malformed = 0
-    var unmatched = 0
-    var emptyValues = 0
-    var perSubscription: [Counts]
-    var interrupted = false
-    var fatalError: String?
-}
-
-/// The reading side: inputs -> events -> routed records -> batches -> channel. Runs on its own thread.
-struct ReadingLoop: Sendable {
-    let inputs: [String]
-    let router: any EventRouter
-    let limits: BatchLimits
-    let channel: BatchChannel
-    let deadLetters: DeadLetterFiles
-    let control: DeliveryControl
-    let counters: DeliveryCounters
-    let pollMilliseconds: Int32
-
-    func runOnThread() async -> ReadSummary {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: self.run())
-            }
-            thread.name = "clevertap-deliver-reader"
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-    }
-
-    func run() -> ReadSummary {
-        let subscriptions = router.subscriptions
-        var summary = ReadSummary(perSubscription: Array(repeating: ReadSummary.Counts(), count: subscriptions.count))
-        var batcher = Batcher(limits: limits)
-        var decoded: [Result<InputEvent, MalformedInput>] = []
-        var routed: [RouteResult] = []
-        var uncounted = 0
-        var sinceCheck = 0
-        var stopped = false
-        let clock = ContinuousClock()
-        let indexByID = Dictionary(subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
-
-        /// Hands a batch to the senders; if the run was abandoned, dead-letters it instead.
-        func hand(_ batch: RecordBatch) {
-            if !channel.put(batch) {
-                let failure = RecordFailure(kind: .interrupted, reason: "interrupted before this record was sent")
-                for entry in batch.entries { deadLetter(failure, subscription: subscriptions[entry.subscription], position: entry.position, event: entry.event, raw: nil, summary: &summary) }
-                counters.addFailed(batch.entries.count)
-            }
-        }
-
-        inputs: for input in inputs {
-            var reader: InputReader
-            do throws(InputError) {
-                reader = try InputReader(path: input, pollMilliseconds: pollMilliseconds)
-            } catch {
-                summary.fatalError = summary.fatalError ?? error.description
-                continue
-            }
-            while true {
-                let item: RawInputItem?
-                do throws(InputError) { item = try reader.next() } catch {
-                    summary.fatalError = summary.fatalError ?? error.description
-                    break
-                }
-                guard let item else { break }
-                switch item {
-                case .idle:
-                    for batch in batcher.due(now: clock.now) { hand(batch) }
-                    counters.addEvents(uncounted)
-                    uncounted = 0
-                    if control.currentPhase != .running { stopped = true; break inputs }
-                    continue
-                case .malformed(let position, let message, let raw):
-                    summary.malformed += 1
-                    deadLetter(RecordFailure(kind: .malformed, reason: message), subscription: nil, position: position,
-                               event: nil, raw: raw, summary: &summary)
-                    counters.addFailed(1)
-                case .value(let bytes, let position, let singleLine):
-                    summary.bytesRead += bytes.count + 1
-                    decoded.removeAll(keepingCapacity: true)
-                    EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
-                    // `[]` or `{"batch": []}`: read, nothing to deliver; counted so the report adds up.
-                    if decoded.isEmpty { summary.emptyValues += 1 }
-                    for result in decoded {
-                        switch result {
-                        case .failure(let malformed):
-                            summary.malformed += 1
-                            deadLetter(RecordFailure(kind: .malformed, reason: malformed.message), subscription: nil,
-                                       position: malformed.position, event: nil, raw: malformed.raw, summary: &summary)
-                            counters.addFailed(1)
-                        case .success(let event):
-                            summary.eventsRead += 1
-                            uncounted += 1
-                            var only: Int?
-                            if let id = event.retryOnlySubscriptionID { only = indexByID[id] }
-                            routed.removeAll(keepingCapacity: true)
-                            router.route(event.value, only: only, into: &routed)
-                            if routed.isEmpty { summary.unmatched += 1 }
-                            for route in routed {
-                                switch route {
-                                case .record(let subscription, let record):
-                                    summary.perSubscription[subscription].matched += 1
-                                    let entry = BatchEntry(subscription: subscription, action: subscriptions[subscription].action,
-                                                           record: record, event: event.source, position: event.position)
-                                    if let full = batcher.add(entry, now: clock.now) { hand(full) }
-                                case .skipped(let subscription, let reason, let message):
-                                    summary.perSubscription[subscription].matched += 1
-                                    summary.perSubscription[subscription].skipped[reason, default: 0] += 1
-                                    deadLetter(RecordFailure(kind: reason.failureKind, reason: message),
-                                               subscription: subscriptions[subscription], position: event.position,
-                                               event: event.source, raw: nil, summary: &summary)
-                                    counters.addFailed(1)
-                                }
-                            }
-                        }
-                    }
-                }
-                // A dead letter that could not be written stops the run: every later one would be lost too.
-                if summary.fatalError != nil && deadLetters.hasFailed { break inputs }
-                sinceCheck += 1
-                if sinceCheck >= 256 {
-                    sinceCheck = 0
-                    counters.addEvents(uncounted)
-                    uncounted = 0
-                    if control.currentPhase != .running { stopped = true; break inputs }
-                }
-            }
-        }
-        counters.addEvents(uncounted)
-        // What was read is sent (or, if the run is being abandoned, dead-lettered by `hand`).
-        for batch in batcher.drain() { hand(batch) }
-        channel.close()
-        summary.interrupted = stopped
-        return summary
-    }
-
-    private func deadLetter(_ failure: RecordFailure, subscription: DeliverySubscription?, position: InputPosition,
-                            event: SourceEvent?, raw: [UInt8]?, summary: inout ReadSummary) {
-        let writer = deadLetters.writer(forInput: position.source)
-        do throws(DeadLetterWriteError) {
-            try writer.write(DeadLetterEntry(failure: failure, subscription: subscription, position: position, event: event, raw: raw))
-        } catch {
-            summary.fatalError = summary.fatalError ?? error.description
-        }
-    }
-}
-
-/// A bounded hand-off from the reading thread (which blocks when it is full: back-pressure) to the
-/// async sender loop (which suspends when it is empty).
-final class BatchChannel: @unchecked Sendable {
-    private let condition = NSCondition()
-    private let capacity: Int
-    private var items: [RecordBatch] = []
-    private var closed = false
-    private var aborted = false
-    private var waiter: CheckedContinuation<RecordBatch?, Never>?
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    /// Blocks while full. Returns false (keeping nothing) once the channel was aborted.
-    func put(_ batch: RecordBatch) -> Bool {
-        condition.lock()
-        while items.count >= capacity && !aborted { condition.wait() }
-        if aborted {
-            condition.unlock()
-            return false
-        }
-        if let waiter {
-            self.waiter = nil
-            condition.unlock()
-            waiter.resume(returning: batch)
-            return true
-        }
-        items.append(batch)
-        condition.unlock()
-        return true
-    }
-
-    /// No more batches will come.
-    func close() {
-        condition.lock()
-        closed = true
-        let waiter = self.waiter
-        self.waiter = nil
-        condition.unlock()
-        waiter?.resume(returning: nil)
-    }
-
-    /// The next batch, or nil once closed (or aborted) and empty.
-    func take() async -> RecordBatch? {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            if !items.isEmpty {
-                let batch = items.removeFirst()
-                condition.signal()
-                condition.unlock()
-                continuation.resume(returning: batch)
-                return
-            }
-            if closed || aborted {
-                condition.unlock()
-                continuation.resume(returning: nil)
-                return
-            }
-            waiter = continuation
-            condition.unlock()
-        }
-    }
-
-    /// Stops the channel and returns what was queued; blocked and later `put`s return false.
-    func abort() -> [RecordBatch] {
-        condition.lock()
-        aborted = true
-        let rest = items
-        items = []
-        let waiter = self.waiter
-        self.waiter = nil
-        condition.broadcast()
-        condition.unlock()
-        waiter?.resume(returning: nil)
-        return rest
     }
 }

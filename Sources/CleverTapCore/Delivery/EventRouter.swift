@@ -46,4 +46,12 @@ public protocol EventRouter: Sendable {
     /// Appends one result per subscription whose trigger matched `event` (nothing when none did).
     /// With `only`, just that subscription is tried (an event re-fed from a dead-letter file).
     func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult])
+
+    /// A router for one more thread, routing exactly as this one; its own compiled copy where
+    /// sharing would make the threads contend (reference counts on shared compiled mappings).
+    func forWorker() -> any EventRouter
+}
+
+extension EventRouter {
+    public func forWorker() -> any EventRouter { self }
 }

@@ -14,13 +14,12 @@ public struct PipelineRouter: EventRouter {
         self.init(pipeline: SubscriptionPipeline(destination: destination, nestedObjects: nestedObjects))
     }
 
+    public func forWorker() -> any EventRouter { PipelineRouter(pipeline: pipeline.compiledAgain()) }
+
     public func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult]) {
-        var outcomes: [PipelineOutcome] = []
-        pipeline.process(event, into: &outcomes)
-        for outcome in outcomes {
-            let reference = outcome.subscription
-            guard let index = subscriptions.firstIndex(where: { $0.id == reference.id }) else { continue }
-            if let only, only != index { continue }
+        // `subscriptions` is the pipeline's own list, so its index is the pipeline's.
+        pipeline.forEachOutcome(event) { index, outcome in
+            if let only, only != index { return }
             switch outcome {
             case .record(_, _, let record):
                 results.append(.record(subscription: index, record.record))

@@ -21,37 +21,29 @@ extension MapStream {
         let layout: InputReader.Layout
         do { layout = try reader.determineLayout() } catch { throw .input(error) }
         if layout == .document { return try runDocument(&reader, pipeline: pipeline, output: output) }
-        let board = BlockBoard(capacity: workers * 4)
-        for _ in 0..<workers {
-            let thread = Thread { board.work(pipeline: pipeline) }
-            // Deep events and Liquid templates recurse: give the workers the main thread's room.
-            thread.stackSize = 8 << 20
-            thread.start()
+        let board = OrderedWorkers<MapBlock, MappedBlock>(threads: workers) {
+            let own = pipeline.compiledAgain()
+            return { block in map(block, pipeline: own) }
         }
         defer { board.close() }
         let minimumBytes = max(1, blockBytes)
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 0)
         var summary = MapSummary()
-        var submitted = 0
-        var written = 0
         var readAll = false
         while true {
-            while !readAll && submitted - written < board.capacity {
+            while !readAll && !board.isFull {
                 let next: (bytes: [UInt8], firstLine: Int)?
                 do { next = try reader.nextBlock(minimumBytes: minimumBytes) } catch { throw .input(error) }
                 guard let block = next else {
                     readAll = true
                     break
                 }
-                board.submit(MapBlock(index: submitted, bytes: block.bytes, firstLine: block.firstLine))
-                submitted += 1
+                board.submit(MapBlock(bytes: block.bytes, firstLine: block.firstLine))
             }
-            if written == submitted { break }
-            let finished = board.result(written)
+            guard let finished = board.takeNext() else { break }
             summary.add(finished.summary)
             writer.bytes = finished.output
             try writer.flush()
-            written += 1
         }
         summary.lines = reader.linesHandedOut
         return summary
@@ -74,7 +66,6 @@ extension MapStream {
 
 /// Whole lines of the input and the number of the first.
 struct MapBlock: Sendable {
-    let index: Int
     let bytes: [UInt8]
     let firstLine: Int
 }
@@ -82,61 +73,4 @@ struct MapBlock: Sendable {
 struct MappedBlock: Sendable {
     let output: [UInt8]
     let summary: MapSummary
-}
-
-
-/// Hands blocks to the workers and their results back, in order, to the writer.
-final class BlockBoard: @unchecked Sendable {
-    let capacity: Int
-    private let condition = NSCondition()
-    private var pending: [MapBlock] = []
-    private var results: [Int: MappedBlock] = [:]
-    private var closed = false
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    func submit(_ block: MapBlock) {
-        condition.lock()
-        pending.append(block)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// A worker's loop: map blocks until closed.
-    func work(pipeline shared: SubscriptionPipeline) {
-        let pipeline = shared.compiledAgain()
-        while true {
-            condition.lock()
-            while pending.isEmpty && !closed { condition.wait() }
-            if closed {
-                condition.unlock()
-                return
-            }
-            let block = pending.removeFirst()
-            condition.unlock()
-            let mapped = MapStream.map(block, pipeline: pipeline)
-            condition.lock()
-            results[block.index] = mapped
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
-
-    /// Waits for block `index`'s result.
-    func result(_ index: Int) -> MappedBlock {
-        condition.lock()
-        defer { condition.unlock() }
-        while results[index] == nil { condition.wait() }
-        return results.removeValue(forKey: index)!
-    }
-
-    func close() {
-        condition.lock()
-        closed = true
-        pending.removeAll()
-        condition.broadcast()
-        condition.unlock()
-    }
 }

@@ -135,24 +135,33 @@ public struct SubscriptionPipeline: Sendable {
         self.warnings = warnings
     }
 
-    /// The outcomes of every running subscription whose trigger matches `event`, in order;
-    /// appended to `outcomes` so a streaming caller can reuse one array.
-    public func process(_ event: JSONValue, into outcomes: inout [PipelineOutcome]) {
-        for stage in stages where stage.trigger.matches(event) {
+    /// Calls `body` with the outcome of every running subscription whose trigger matches `event`,
+    /// in order, and that subscription's index in `subscriptions`.
+    @inline(__always)
+    public func forEachOutcome(_ event: JSONValue, _ body: (Int, PipelineOutcome) -> Void) {
+        for index in stages.indices {
+            let stage = stages[index]
+            guard stage.trigger.matches(event) else { continue }
             let mapped: JSONValue?
             do throws(MappingError) {
                 mapped = try stage.mapping.apply(to: event)
             } catch {
-                outcomes.append(.failed(subscription: stage.subscription, reason: .mapping(error)))
+                body(index, .failed(subscription: stage.subscription, reason: .mapping(error)))
                 continue
             }
             do throws(RecordError) {
                 let record = try ActionRecordBuilder.build(stage.subscription.action, from: mapped, options: stage.options)
-                outcomes.append(.record(subscription: stage.subscription, action: stage.subscription.action, record: record))
+                body(index, .record(subscription: stage.subscription, action: stage.subscription.action, record: record))
             } catch {
-                outcomes.append(.failed(subscription: stage.subscription, reason: .record(error)))
+                body(index, .failed(subscription: stage.subscription, reason: .record(error)))
             }
         }
+    }
+
+    /// The outcomes of every running subscription whose trigger matches `event`, in order;
+    /// appended to `outcomes` so a streaming caller can reuse one array.
+    public func process(_ event: JSONValue, into outcomes: inout [PipelineOutcome]) {
+        forEachOutcome(event) { outcomes.append($1) }
     }
 
     /// The outcomes for `event` (empty when no trigger matched).
