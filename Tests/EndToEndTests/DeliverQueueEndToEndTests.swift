@@ -244,6 +244,7 @@ import Glibc
         (["--dry-run"], "--dry-run sends nothing"),
         (["--give-up-after", "0"], "--give-up-after must be a positive number of seconds"),
         (["--output", "requests.ndjson"], "--output only applies with --dry-run"),
+        (["--jobs", "2"], "--jobs only applies with --dry-run"),
     ])
     func optionsThatDoNotGoWithAQueueAreUsageErrors(extra: [String], message: String) async throws {
         let home = try ServeHome()
