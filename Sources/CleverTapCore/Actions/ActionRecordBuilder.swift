@@ -173,7 +173,8 @@ public enum ActionRecordBuilder {
                 out.append(JSONObject.Member(key: key, value: value))
             }
         case .object(let object):
-            if !object.isEmpty && object.keys.allSatisfy({ profileOperators.contains($0) }) {
+            // Operators start with "$": most objects are told apart by one byte, with no key array built.
+            if !object.isEmpty && object.allSatisfy({ $0.key.utf8.first == UInt8(ascii: "$") && profileOperators.contains($0.key) }) {
                 out.append(JSONObject.Member(key: key, value: value))  // {"$add": [...]} and friends
                 return
             }
@@ -208,15 +209,16 @@ public enum ActionRecordBuilder {
         if members.count <= 32 {
             var duplicate = false
             outer: for i in 1..<max(members.count, 1) {
-                for j in 0..<i where members[j].key == members[i].key { duplicate = true; break outer }
+                for j in 0..<i where UTF8Bytes.equal(members[j].key, members[i].key) { duplicate = true; break outer }
             }
             if !duplicate { return JSONObject(members) }
         }
-        var seen = Set<String>()
+        // Keys compare by their bytes, as JSON's do: "é" and "e\u{301}" are two keys, not one.
+        var seen = Set<UTF8Key>()
         var out: [JSONObject.Member] = []
         out.reserveCapacity(members.count)
         for member in members {
-            if seen.insert(member.key).inserted {
+            if seen.insert(UTF8Key(string: member.key)).inserted {
                 out.append(member)
             } else {
                 warnings.append("profileData key \"\(member.key)\" appears twice after flattening nested objects: the first value is kept")

@@ -4,10 +4,11 @@
 enum UTF8Bytes {
     @inline(__always)
     static func equal(_ a: String, _ b: String) -> Bool {
-        // Equal bytes imply `==`, and `==` is a plain memcmp for ASCII strings, so it rules out
-        // almost every pair cheaply; the byte check only separates canonical equivalents.
-        guard a == b else { return false }
-        return a.utf8.count == b.utf8.count && withBytes(a) { x in withBytes(b) { y in
+        // Lengths first (stored, so free): most keys scanned in a lookup differ in length. Equal
+        // bytes imply `==`, and `==` is a plain memcmp for ASCII strings; the byte check only
+        // separates canonical equivalents.
+        guard a.utf8.count == b.utf8.count, a == b else { return false }
+        return withBytes(a) { x in withBytes(b) { y in
             x.count == 0 || memcmpEqual(x, y, count: x.count)
         } }
     }
