@@ -24,6 +24,14 @@ import Testing
         Row(name: "missing identity", action: .userUpload, mapped: #"{"profileData":{"a":1}}"#, expected: .failure(.missingIdentity)),
         Row(name: "null identity", action: .userUpload, mapped: #"{"identity":null}"#, expected: .failure(.missingIdentity)),
         Row(name: "blank identity", action: .userUpload, mapped: #"{"identity":"  "}"#, expected: .failure(.missingIdentity)),
+        // The byte shortcuts of the identity checks change no answer: non-ASCII whitespace is
+        // blank, a leading tab is not the whole story, 121 characters of two bytes are too long.
+        Row(name: "identity of ideographic spaces", action: .userUpload, mapped: #"{"identity":"\u3000\u3000"}"#,
+            expected: .failure(.missingIdentity)),
+        Row(name: "identity after a tab", action: .userDelete, mapped: #"{"identity":"\tu-1"}"#,
+            expected: .success(#"{"identity":"\tu-1"}"#)),
+        Row(name: "identity of 121 two-byte characters", action: .userUpload,
+            mapped: "{\"identity\":\"\(String(repeating: "é", count: 121))\"}", expected: .failure(.identityTooLong(length: 121))),
         Row(name: "boolean identity", action: .userUpload, mapped: #"{"identity":true}"#, expected: .failure(.identityNotText(kind: "boolean"))),
         Row(name: "object identity", action: .userDelete, mapped: #"{"identity":{"id":1}}"#, expected: .failure(.identityNotText(kind: "object"))),
         Row(name: "identity too long", action: .userUpload, mapped: "{\"identity\":\"\(String(repeating: "x", count: 121))\"}",

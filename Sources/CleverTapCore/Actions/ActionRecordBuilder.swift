@@ -90,8 +90,15 @@ public enum ActionRecordBuilder {
         case .double(let d)?: text = JavaScriptText.number(d)
         case let other?: throw .identityNotText(kind: other.kindName)
         }
-        if text.allSatisfy(\.isWhitespace) { throw .missingIdentity }
-        if text.count > maximumIdentityLength { throw .identityTooLong(length: text.count) }
+        // Both checks walk Characters (grapheme breaking, Unicode tables), once per record: the
+        // usual identity answers from its bytes. A first byte that is ASCII and not whitespace
+        // starts a Character that is not whitespace; at most 120 bytes are at most 120 Characters.
+        let first = text.utf8.first
+        let plainStart = first.map { $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) } ?? false
+        if !plainStart && text.allSatisfy(\.isWhitespace) { throw .missingIdentity }
+        if text.utf8.count > maximumIdentityLength && text.count > maximumIdentityLength {
+            throw .identityTooLong(length: text.count)
+        }
         return text
     }
 

@@ -46,9 +46,9 @@ public enum MapStream {
         if layout == .document { return try runDocument(&reader, pipeline: pipeline, output: output) }
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
-        var outcomes: [PipelineOutcome] = []
+        let prefixes = RecordPrefixes(pipeline)
         try reader.forEachLine(beforeWaiting: { () throws(StreamError) in try writer.flush() }, { (line, number) throws(StreamError) in
-            mapLine(line, number: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
+            mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &writer.bytes)
             try writer.flushIfNeeded()
         }, readFailure: StreamError.input)
         summary.lines = reader.linesHandedOut
@@ -63,7 +63,7 @@ public enum MapStream {
                             output: Int32) throws(StreamError) -> MapSummary {
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
-        var outcomes: [PipelineOutcome] = []
+        let prefixes = RecordPrefixes(pipeline)
         var decoded: [Result<InputEvent, MalformedInput>] = []
         while true {
             let item: RawInputItem?
@@ -77,7 +77,7 @@ public enum MapStream {
                 summary.lines = max(summary.lines, position.line)
                 decoded.removeAll(keepingCapacity: true)
                 EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
-                map(decoded, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &writer.bytes)
+                map(decoded, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &writer.bytes)
             case .malformed(let position, let message, _):
                 summary.lines = max(summary.lines, position.line)
                 summary.invalidLines += 1
@@ -91,12 +91,12 @@ public enum MapStream {
 
     /// Decoded events through the pipeline; what is not an event reported with its place.
     static func map(_ decoded: [Result<InputEvent, MalformedInput>], pipeline: SubscriptionPipeline,
-                    outcomes: inout [PipelineOutcome], summary: inout MapSummary, into out: inout [UInt8]) {
+                    prefixes: RecordPrefixes, summary: inout MapSummary, into out: inout [UInt8]) {
         for result in decoded {
             switch result {
             case .success(let event):
                 summary.events += 1
-                map(event.value, line: event.position.line, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
+                map(event.value, line: event.position.line, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
             case .failure(let problem):
                 summary.invalidLines += 1
                 writeItemError(problem.message, at: problem.position, into: &out)
@@ -122,7 +122,7 @@ public enum MapStream {
     /// batch envelope, otherwise one event through the pipeline.
     @inline(__always)
     static func mapLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, pipeline: SubscriptionPipeline,
-                        outcomes: inout [PipelineOutcome], summary: inout MapSummary, into out: inout [UInt8]) {
+                        prefixes: RecordPrefixes, summary: inout MapSummary, into out: inout [UInt8]) {
         if isBlank(line) { return }
         let event: JSONValue
         do throws(JSONParseError) {
@@ -143,24 +143,22 @@ public enum MapStream {
             // A Segment batch envelope, opened as `deliver` opens it (one rule: EventDecoder).
             var decoded: [Result<InputEvent, MalformedInput>] = []
             EventDecoder.decode(value: event, position: InputPosition(source: "", line: number), source: .value(event), into: &decoded)
-            map(decoded, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
+            map(decoded, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
             return
         }
         summary.events += 1
-        map(event, line: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
+        map(event, line: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
     }
 
     /// One event through the pipeline: a line per record or failure.
     @inline(__always)
-    static func map(_ event: JSONValue, line: Int, pipeline: SubscriptionPipeline, outcomes: inout [PipelineOutcome],
+    static func map(_ event: JSONValue, line: Int, pipeline: SubscriptionPipeline, prefixes: RecordPrefixes,
                     summary: inout MapSummary, into out: inout [UInt8]) {
-        outcomes.removeAll(keepingCapacity: true)
-        pipeline.process(event, into: &outcomes)
-        for outcome in outcomes {
+        pipeline.forEachOutcome(event) { index, outcome in
             switch outcome {
-            case .record(let subscription, let action, let record):
+            case .record(_, _, let record):
                 summary.records += 1
-                writeRecord(subscription: subscription, action: action, record: record, into: &out)
+                writeRecord(prefix: prefixes.prefixes[index], record: record, into: &out)
             case .failed(let subscription, let reason):
                 summary.failures += 1
                 writeFailure(subscription: subscription, line: line, reason: reason.description, into: &out)
@@ -174,12 +172,8 @@ public enum MapStream {
         return true
     }
 
-    static func writeRecord(subscription: SubscriptionRef, action: ActionKind, record: ActionRecord, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"subscription":"#.utf8)
-        JSONWriter.writeString(subscription.name, into: &out)
-        out.append(contentsOf: #","action":"#.utf8)
-        JSONWriter.writeString(action.rawValue, into: &out)
-        out.append(contentsOf: #","record":"#.utf8)
+    static func writeRecord(prefix: [UInt8], record: ActionRecord, into out: inout [UInt8]) {
+        out.append(contentsOf: prefix)
         JSONWriter.write(record.record, into: &out)
         if !record.warnings.isEmpty {
             out.append(contentsOf: #","warnings":"#.utf8)
@@ -196,5 +190,22 @@ public enum MapStream {
         out.append(contentsOf: #","error":"#.utf8)
         JSONWriter.writeString(reason, into: &out)
         out.append(contentsOf: "}\n".utf8)
+    }
+}
+
+/// Each subscription's `{"subscription":…,"action":…,"record":` written once per run, not per
+/// record.
+struct RecordPrefixes: Sendable {
+    let prefixes: [[UInt8]]
+
+    init(_ pipeline: SubscriptionPipeline) {
+        prefixes = pipeline.subscriptions.map { subscription in
+            var out = Array(#"{"subscription":"#.utf8)
+            JSONWriter.writeString(subscription.name, into: &out)
+            out.append(contentsOf: #","action":"#.utf8)
+            JSONWriter.writeString(subscription.action.rawValue, into: &out)
+            out.append(contentsOf: #","record":"#.utf8)
+            return out
+        }
     }
 }

@@ -54,10 +54,10 @@ extension MapStream {
         var out: [UInt8] = []
         out.reserveCapacity(block.bytes.count + block.bytes.count / 2)
         var summary = MapSummary()
-        var outcomes: [PipelineOutcome] = []
+        let prefixes = RecordPrefixes(pipeline)
         block.bytes.withUnsafeBufferPointer { buffer in
             InputReader.forEachLine(in: buffer, firstLine: block.firstLine) { line, number in
-                mapLine(line, number: number, pipeline: pipeline, outcomes: &outcomes, summary: &summary, into: &out)
+                mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
             }
         }
         return MappedBlock(output: out, summary: summary)
