@@ -28,10 +28,11 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
 
 /// What one subscription made of one event.
 public enum RouteResult: Sendable {
-    /// The trigger matched and the record is ready (mapped, converted, validated); `subscription`
-    /// indexes `EventRouter.subscriptions`. User Upload: an element of `/1/upload`'s `d`;
-    /// Delete User: `{"identity": "..."}`.
-    case record(subscription: Int, JSONValue)
+    /// The trigger matched and the record is ready (mapped, converted, validated) and encoded for
+    /// its request (`BatchEntry.body`: a `/1/upload` `d` element, or a delete's identity), on the
+    /// thread that routed it so its tree is freed there; `subscription` indexes
+    /// `EventRouter.subscriptions`.
+    case record(subscription: Int, body: [UInt8])
     /// The trigger matched but no record could be made.
     case skipped(subscription: Int, reason: SkipReason, message: String)
 }

@@ -21,8 +21,8 @@ public struct PipelineRouter: EventRouter {
         pipeline.forEachOutcome(event) { index, outcome in
             if let only, only != index { return }
             switch outcome {
-            case .record(_, _, let record):
-                results.append(.record(subscription: index, record.record))
+            case .record(_, let action, let record):
+                results.append(.record(subscription: index, body: BatchEntry.body(of: record.record, for: action)))
             case .failed(_, let failure):
                 results.append(.skipped(subscription: index, reason: SkipReason(failure), message: failure.description))
             }

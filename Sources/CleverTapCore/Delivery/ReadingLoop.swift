@@ -32,27 +32,18 @@ enum PreparedItem: Sendable {
 struct RoutedEvent: Sendable {
     var source: SourceEvent
     var position: InputPosition
-    var routes: [PreparedRoute]
-}
-
-/// A route with its record already encoded for the request body (`BatchEntry.body`).
-enum PreparedRoute: Sendable {
-    case record(subscription: Int, body: [UInt8])
-    case skipped(subscription: Int, reason: SkipReason, message: String)
+    var routes: [RouteResult]
 }
 
 /// Decodes and routes items with one router; each worker thread has its own.
 struct ItemPreparer {
     let router: any EventRouter
     let indexByID: [String: Int]
-    private let actions: [ActionKind]
     private var decoded: [Result<InputEvent, MalformedInput>] = []
-    private var routes: [RouteResult] = []
 
     init(router: any EventRouter) {
         self.router = router
         indexByID = Dictionary(router.subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        actions = router.subscriptions.map(\.action)
     }
 
     mutating func prepare(_ item: RawInputItem) -> PreparedItem {
@@ -64,26 +55,13 @@ struct ItemPreparer {
         case .value(let bytes, let position, let singleLine):
             decoded.removeAll(keepingCapacity: true)
             EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
-            var events: [Result<RoutedEvent, MalformedInput>] = []
-            events.reserveCapacity(decoded.count)
-            for result in decoded {
-                switch result {
-                case .failure(let malformed):
-                    events.append(.failure(malformed))
-                case .success(let event):
-                    routes.removeAll(keepingCapacity: true)
+            return .value(byteCount: bytes.count + 1, events: decoded.map { decoded in
+                decoded.map { event in
+                    var routes: [RouteResult] = []
                     router.route(event.value, only: event.retryOnlySubscriptionID.flatMap { indexByID[$0] }, into: &routes)
-                    events.append(.success(RoutedEvent(source: event.source, position: event.position, routes: routes.map { route in
-                        switch route {
-                        case .record(let subscription, let record):
-                            return .record(subscription: subscription, body: BatchEntry.body(of: record, for: actions[subscription]))
-                        case .skipped(let subscription, let reason, let message):
-                            return .skipped(subscription: subscription, reason: reason, message: message)
-                        }
-                    })))
+                    return RoutedEvent(source: event.source, position: event.position, routes: routes)
                 }
-            }
-            return .value(byteCount: bytes.count + 1, events: events)
+            })
         }
     }
 }

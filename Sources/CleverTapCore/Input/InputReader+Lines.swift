@@ -11,6 +11,29 @@ extension InputReader {
     /// The number of the last line handed out by `forEachLine` or `nextBlock` (blank lines count).
     public var linesHandedOut: Int { line - 1 }
 
+    /// Every item of the input in order, whatever its layout: NDJSON lines borrowed from the
+    /// buffer (`line`, as `forEachLine` hands them), the values of a top-level array or of
+    /// pretty-printed text owned (`value`: a value, or what could not be one). `beforeWaiting`
+    /// runs before the reader may wait for more input. The one loop of the streaming verbs.
+    public mutating func forEachItem<Failure: Error>(
+        beforeWaiting: () throws(Failure) -> Void,
+        line: (UnsafeBufferPointer<UInt8>, Int) throws(Failure) -> Void,
+        value: (RawInputItem) throws(Failure) -> Void,
+        readFailure: (InputError) -> Failure
+    ) throws(Failure) {
+        let layout: Layout
+        do { layout = try determineLayout() } catch { throw readFailure(error) }
+        guard layout == .document else {
+            return try forEachLine(beforeWaiting: beforeWaiting, line, readFailure: readFailure)
+        }
+        while true {
+            let item: RawInputItem?
+            do { item = try next() } catch { throw readFailure(error) }
+            guard let item else { return }
+            if case .idle = item { try beforeWaiting() } else { try value(item) }
+        }
+    }
+
     /// Calls `body` with each line, without its `\n` (and a `\r` before it), and its 1-based
     /// number, until the input ends; blank lines too, and a last line without a newline. The bytes
     /// are the reader's own, valid only inside `body`: nothing is copied per line. `beforeWaiting`
@@ -25,30 +48,16 @@ extension InputReader {
     ) throws(Failure) {
         do { _ = try determineLayout() } catch { throw readFailure(error) }  // drops a byte order mark
         while true {
-            var from = start
-            var number = line
-            let limit = end
             let last = atEOF
-            try buffer.withUnsafeBufferPointer { (pointer) throws(Failure) in
-                let base = pointer.baseAddress!
-                while from < limit {
-                    guard let newline = memchr(base + from, 0x0A, limit - from) else { break }
-                    let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                    let contentEnd = Self.contentEnd(base, start: from, lineEnd: lineEnd)
-                    defer { from = lineEnd + 1; number += 1 }
-                    try body(UnsafeBufferPointer(start: base + from, count: contentEnd - from), number)
+            if let cut = last ? end : endOfLastLine(), cut > start {
+                let from = start
+                let first = line
+                line = try buffer.withUnsafeBufferPointer { (pointer) throws(Failure) in
+                    try Self.forEachLine(in: UnsafeBufferPointer(rebasing: pointer[from..<cut]), firstLine: first, body)
                 }
-                if last && from < limit {
-                    // The last line, without a newline.
-                    try body(UnsafeBufferPointer(start: base + from, count: Self.contentEnd(base, start: from, lineEnd: limit) - from),
-                             number)
-                    from = limit
-                    number += 1
-                }
+                start = cut
+                scan = cut
             }
-            start = from
-            scan = from
-            line = number
             if last { return }
             try beforeWaiting()
             do { _ = try fill() } catch { throw readFailure(error) }
@@ -62,13 +71,7 @@ extension InputReader {
         _ = try determineLayout()  // drops a byte order mark
         while true {
             if end - start >= minimumBytes || atEOF {
-                var cut: Int? = atEOF ? end : nil
-                if cut == nil {
-                    var index = end
-                    while index > start && buffer[index - 1] != 0x0A { index -= 1 }
-                    if index > start { cut = index }
-                }
-                if let cut {
+                if let cut = atEOF ? end : endOfLastLine() {
                     guard cut > start else { return nil }
                     let bytes = Array(buffer[start..<cut])
                     let firstLine = line
@@ -83,21 +86,30 @@ extension InputReader {
         }
     }
 
-    /// Calls `body` with each line of a block from `nextBlock` and its number, by the rules of
-    /// `forEachLine` (no `\n`, no `\r` before it).
-    @inline(__always)
-    public static func forEachLine(in block: UnsafeBufferPointer<UInt8>, firstLine: Int,
-                                   _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
-        guard let base = block.baseAddress else { return }
+    /// Calls `body` with each line of `block` and its number, by the rules of `forEachLine` (no
+    /// `\n`, no `\r` before it; a last line without a newline too); returns the number after the
+    /// last line. For a block from `nextBlock`, and for `forEachLine`'s own complete lines.
+    @inline(__always) @discardableResult
+    public static func forEachLine<Failure: Error>(in block: UnsafeBufferPointer<UInt8>, firstLine: Int,
+                                                   _ body: (UnsafeBufferPointer<UInt8>, Int) throws(Failure) -> Void) throws(Failure) -> Int {
+        guard let base = block.baseAddress else { return firstLine }
         var from = 0
         var number = firstLine
         while from < block.count {
             let lineEnd = memchr(base + from, 0x0A, block.count - from)
                 .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? block.count
-            body(UnsafeBufferPointer(start: base + from, count: contentEnd(base, start: from, lineEnd: lineEnd) - from), number)
+            try body(UnsafeBufferPointer(start: base + from, count: contentEnd(base, start: from, lineEnd: lineEnd) - from), number)
             number += 1
             from = lineEnd + 1
         }
+        return number
+    }
+
+    /// Where the last complete line read so far ends (just after its `\n`), or nil when no line is complete.
+    private func endOfLastLine() -> Int? {
+        var index = end
+        while index > start && buffer[index - 1] != 0x0A { index -= 1 }
+        return index > start ? index : nil
     }
 
     private static func countNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -250,16 +250,18 @@ public struct InputReader: ~Copyable {
                     layout = .document
                 } else if buffer[index] == UInt8(ascii: "{") {
                     // NDJSON unless the first object does not close on its own line.
-                    guard let firstLine = firstLineLeavesAnObjectOpen(from: index) else {
-                        if atEOF || end - start >= Self.maximumValueBytes { layout = .lines } else {
-                            guard let more = try fill() else { return .idle }
-                            if !more { layout = .lines }
+                    guard let leavesOpen = firstLineLeavesAnObjectOpen(from: index) else {
+                        // No whole first line yet: read on, unless no more can come or the line is
+                        // already too long to be one event (then it is NDJSON's problem line).
+                        if !atEOF && end - start < Self.maximumValueBytes {
+                            guard try fill() != nil else { return .idle }
                             continue
                         }
+                        layout = .lines
                         scan = start
                         return nil
                     }
-                    layout = firstLine ? .document : .lines
+                    layout = leavesOpen ? .document : .lines
                 } else {
                     layout = .lines
                 }

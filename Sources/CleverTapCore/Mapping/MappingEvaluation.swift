@@ -71,28 +71,19 @@ public enum RequestLines {
             writer.bytes.append(0x0A)
             try writer.flushIfNeeded()
         }
-        let layout: InputReader.Layout
-        do { layout = try reader.determineLayout() } catch { throw .input(error) }
-        if layout == .document {
-            while true {
-                let item: RawInputItem?
-                do { item = try reader.next() } catch { throw .input(error) }
-                guard let item else { break }
-                switch item {
-                case .idle:
-                    try writer.flush()
-                case .value(let bytes, let position, _):
-                    try write(bytes.withUnsafeBufferPointer { answer($0, position.line) }, into: &writer)
-                case .malformed(let position, let message, _):
-                    try write(MappingEvaluation.failure("line \(position.line): \(message)"), into: &writer)
-                }
+        try reader.forEachItem(beforeWaiting: { () throws(StreamError) in try writer.flush() }, line: { (line, number) throws(StreamError) in
+            if MapStream.isBlank(line) { return }
+            try write(answer(line, number), into: &writer)
+        }, value: { (item) throws(StreamError) in
+            switch item {
+            case .value(let bytes, let position, _):
+                try write(bytes.withUnsafeBufferPointer { answer($0, position.line) }, into: &writer)
+            case .malformed(let position, let message, _):
+                try write(MappingEvaluation.failure("line \(position.line): \(message)"), into: &writer)
+            case .idle:
+                break  // forEachItem turns it into beforeWaiting
             }
-        } else {
-            try reader.forEachLine(beforeWaiting: { () throws(StreamError) in try writer.flush() }, { (line, number) throws(StreamError) in
-                if MapStream.isBlank(line) { return }
-                try write(answer(line, number), into: &writer)
-            }, readFailure: StreamError.input)
-        }
+        }, readFailure: StreamError.input)
         try writer.flush()
         return errors
     }

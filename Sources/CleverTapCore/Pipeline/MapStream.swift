@@ -38,41 +38,21 @@ public struct MapSummary: Sendable, Hashable {
 /// Blank lines are skipped; a bad line is reported and the run goes on. A line holding a Segment
 /// batch envelope (`{"batch": [...]}`) is opened into its events, as `deliver` does.
 public enum MapStream {
+    /// Every shape `deliver` reads: NDJSON lines straight from the reader's buffer; the elements of
+    /// a top-level array or pretty-printed values (an indented batch envelope) decoded as `deliver`
+    /// decodes them, a value that is not an event giving `{"line":N,"element":I,"error":…}`
+    /// (`element` for an array).
     public static func run(pipeline: SubscriptionPipeline, reader: inout InputReader, output: Int32) throws(StreamError) -> MapSummary {
-        // The layout rule is deliver's: a top-level array or pretty-printed values are read as
-        // documents; NDJSON as borrowed lines (no copy per line).
-        let layout: InputReader.Layout
-        do { layout = try reader.determineLayout() } catch { throw .input(error) }
-        if layout == .document { return try runDocument(&reader, pipeline: pipeline, output: output) }
-        var writer = BufferedByteWriter(descriptor: output)
-        var summary = MapSummary()
-        let prefixes = RecordPrefixes(pipeline)
-        try reader.forEachLine(beforeWaiting: { () throws(StreamError) in try writer.flush() }, { (line, number) throws(StreamError) in
-            mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &writer.bytes)
-            try writer.flushIfNeeded()
-        }, readFailure: StreamError.input)
-        summary.lines = reader.linesHandedOut
-        try writer.flush()
-        return summary
-    }
-
-    /// A top-level JSON array or a sequence of pretty-printed values (an indented batch envelope),
-    /// read as `deliver` reads it: each element an event (or a batch envelope, opened). A value
-    /// that is not an event gives `{"line":N,"element":I,"error":…}` (`element` for an array).
-    static func runDocument(_ reader: inout InputReader, pipeline: SubscriptionPipeline,
-                            output: Int32) throws(StreamError) -> MapSummary {
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         let prefixes = RecordPrefixes(pipeline)
         var decoded: [Result<InputEvent, MalformedInput>] = []
-        while true {
-            let item: RawInputItem?
-            do { item = try reader.next() } catch { throw .input(error) }
-            guard let item else { break }
+        try reader.forEachItem(beforeWaiting: { () throws(StreamError) in try writer.flush() }, line: { (line, number) throws(StreamError) in
+            summary.lines = number
+            mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &writer.bytes)
+            try writer.flushIfNeeded()
+        }, value: { (item) throws(StreamError) in
             switch item {
-            case .idle:
-                try writer.flush()
-                continue
             case .value(let bytes, let position, let singleLine):
                 summary.lines = max(summary.lines, position.line)
                 decoded.removeAll(keepingCapacity: true)
@@ -82,9 +62,11 @@ public enum MapStream {
                 summary.lines = max(summary.lines, position.line)
                 summary.invalidLines += 1
                 writeItemError(message, at: position, into: &writer.bytes)
+            case .idle:
+                break  // forEachItem turns it into beforeWaiting
             }
             try writer.flushIfNeeded()
-        }
+        }, readFailure: StreamError.input)
         try writer.flush()
         return summary
     }

@@ -15,15 +15,15 @@ extension MapStream {
     /// is mapped by `run` on one thread.
     public static func run(pipeline: SubscriptionPipeline, reader: inout InputReader, output: Int32, workers: Int,
                            blockBytes: Int = 1 << 20, threshold: Int = parallelThreshold) throws(StreamError) -> MapSummary {
-        guard workers > 1, reader.isRegularFile(ofAtLeast: threshold) else {
-            return try run(pipeline: pipeline, reader: &reader, output: output)
-        }
         let layout: InputReader.Layout
         do { layout = try reader.determineLayout() } catch { throw .input(error) }
-        if layout == .document { return try runDocument(&reader, pipeline: pipeline, output: output) }
+        guard workers > 1, layout != .document, reader.isRegularFile(ofAtLeast: threshold) else {
+            return try run(pipeline: pipeline, reader: &reader, output: output)
+        }
         let board = OrderedWorkers<MapBlock, MappedBlock>(threads: workers) {
             let own = pipeline.compiledAgain()
-            return { block in map(block, pipeline: own) }
+            let prefixes = RecordPrefixes(own)
+            return { block in map(block, pipeline: own, prefixes: prefixes) }
         }
         defer { board.close() }
         let minimumBytes = max(1, blockBytes)
@@ -50,11 +50,10 @@ extension MapStream {
     }
 
     /// Maps every line of `block` (the worker's part): the same lines `run` writes for them.
-    static func map(_ block: MapBlock, pipeline: SubscriptionPipeline) -> MappedBlock {
+    static func map(_ block: MapBlock, pipeline: SubscriptionPipeline, prefixes: RecordPrefixes) -> MappedBlock {
         var out: [UInt8] = []
         out.reserveCapacity(block.bytes.count + block.bytes.count / 2)
         var summary = MapSummary()
-        let prefixes = RecordPrefixes(pipeline)
         block.bytes.withUnsafeBufferPointer { buffer in
             InputReader.forEachLine(in: buffer, firstLine: block.firstLine) { line, number in
                 mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
