@@ -57,8 +57,8 @@ public struct FileIntake: Sendable {
             let key = "\(destinationID)|stdin|\(UUID().uuidString)"
             return Input(path: path, key: key, sourceID: FilePayload.sourcePrefix + Self.hash(Array(key.utf8)), headHash: "", size: 0, resumable: false)
         }
-        let reader = try InputReader(path: path)
-        let fd = reader.descriptor
+        let fd = try InputReader.open(path)
+        defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw InputError(source: path, reason: "it is not a regular file; name a file, or pipe events into standard input (`-`)")

@@ -104,7 +104,7 @@ struct DeliverCommand: AsyncParsableCommand {
             throw Console.usage("no input: name event files, or pipe events into standard input (`-`)", command: "deliver")
         }
         for input in inputs where input != "-" {
-            do throws(InputError) { _ = try InputReader(path: input) } catch {
+            do throws(InputError) { close(try InputReader.open(input)) } catch {
                 throw Console.usage(error.description, command: "deliver")
             }
         }

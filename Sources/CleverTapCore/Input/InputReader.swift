@@ -48,8 +48,6 @@ public struct InputReader: ~Copyable {
     public internal(set) var layout: Layout = .undetermined
 
     let fd: Int32
-    /// The descriptor read from (for a look at the file it names; reading is the reader's).
-    public var descriptor: Int32 { fd }
     let ownsDescriptor: Bool
     let pollsForData: Bool
     let pollMilliseconds: Int32
@@ -102,16 +100,23 @@ public struct InputReader: ~Copyable {
             self.init(fd: STDIN_FILENO, source: "stdin", pollMilliseconds: pollMilliseconds, chunkSize: chunkSize)
             return
         }
+        let fd = try Self.open(path)
+        self.init(fd: fd, source: path, ownsDescriptor: true, pollMilliseconds: pollMilliseconds, chunkSize: chunkSize)
+    }
+
+    /// Opens the file `path` for reading, by the one rule of every input: a directory is refused
+    /// here rather than failing later with a bare `read failed: Is a directory`. The caller closes it.
+    public static func open(_ path: String) throws(InputError) -> Int32 {
         if path.isEmpty { throw InputError(source: "\"\"", reason: "the path is empty; give a file, or - for standard input") }
         var fd: Int32
-        repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        repeat { fd = systemOpen(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
         guard fd >= 0 else { throw .cannotOpen(path, code: errno) }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
             throw .cannotOpen(path, code: EISDIR)
         }
-        self.init(fd: fd, source: path, ownsDescriptor: true, pollMilliseconds: pollMilliseconds, chunkSize: chunkSize)
+        return fd
     }
 
     /// The reader of what a verb was given: a path, or standard input for nothing or `-`.
@@ -294,3 +299,6 @@ public struct InputReader: ~Copyable {
         return nil
     }
 }
+
+// File scope: inside `InputReader`, `open` names its own method.
+private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }
