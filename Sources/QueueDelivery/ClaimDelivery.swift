@@ -99,8 +99,7 @@ struct ClaimDelivery: Sendable {
                 continue
             }
             outcomes.removeAll(keepingCapacity: true)
-            route.pipeline.process(event, into: &outcomes)
-            if let only { outcomes.removeAll { $0.subscription.id != only } }
+            route.pipeline.process(event, only: only, into: &outcomes)
             var madeUpload = false
             var rowDeletes: [Item] = []
             for outcome in outcomes {

@@ -18,8 +18,7 @@ public struct PipelineRouter: EventRouter {
 
     public func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult]) {
         // `subscriptions` is the pipeline's own list, so its index is the pipeline's.
-        pipeline.forEachOutcome(event) { index, outcome in
-            if let only, only != index { return }
+        pipeline.forEachOutcome(event, only: only.map { subscriptions[$0].id }) { index, outcome in
             switch outcome {
             case .record(_, let action, let record):
                 results.append(.record(subscription: index, body: BatchEntry.body(of: record.record, for: action)))

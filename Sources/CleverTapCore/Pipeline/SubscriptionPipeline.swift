@@ -136,11 +136,14 @@ public struct SubscriptionPipeline: Sendable {
     }
 
     /// Calls `body` with the outcome of every running subscription whose trigger matches `event`,
-    /// in order, and that subscription's index in `subscriptions`.
+    /// in order, and that subscription's index in `subscriptions`. With `only` (a subscription
+    /// id), just that subscription is tried: an event fed back from a dead letter is retried for
+    /// the subscription that failed it, and no other makes a record twice.
     @inline(__always)
-    public func forEachOutcome(_ event: JSONValue, _ body: (Int, PipelineOutcome) -> Void) {
+    public func forEachOutcome(_ event: JSONValue, only: String? = nil, _ body: (Int, PipelineOutcome) -> Void) {
         for index in stages.indices {
             let stage = stages[index]
+            if let only, stage.subscription.id != only { continue }
             guard stage.trigger.matches(event) else { continue }
             let mapped: JSONValue?
             do throws(MappingError) {
@@ -160,8 +163,8 @@ public struct SubscriptionPipeline: Sendable {
 
     /// The outcomes of every running subscription whose trigger matches `event`, in order;
     /// appended to `outcomes` so a streaming caller can reuse one array.
-    public func process(_ event: JSONValue, into outcomes: inout [PipelineOutcome]) {
-        forEachOutcome(event) { outcomes.append($1) }
+    public func process(_ event: JSONValue, only: String? = nil, into outcomes: inout [PipelineOutcome]) {
+        forEachOutcome(event, only: only) { outcomes.append($1) }
     }
 
     /// The outcomes for `event` (empty when no trigger matched).
