@@ -93,7 +93,7 @@ struct ClaimDelivery: Sendable {
         for (row, record) in records.enumerated() {
             let event: JSONValue
             let only: String?
-            do throws(JSONParseError) { (event, only) = try FilePayload.decode(record.payload, sourceID: record.sourceID) } catch {
+            do throws(JSONParseError) { (event, only) = try FilePayload.decode(record.payload, sourceID: record.sourceID, selecting: route.payloadSelection) } catch {
                 let failure = RecordFailure(kind: .malformed, reason: "the stored event is not JSON: \(error)")
                 failures[row] = .dead(failure, subscription: nil, queueReason: failure.reason)
                 continue

@@ -20,9 +20,25 @@ enum FilePayload {
         return payload
     }
 
-    /// The event and, for a dead letter fed back, the one subscription to retry it for.
-    static func decode(_ payload: [UInt8], sourceID: String) throws(JSONParseError) -> (event: JSONValue, only: String?) {
-        let value = try JSONParser.parse(bytes: payload)
+    /// What to parse of a stored event for subscriptions that read `reads`: those parts, and
+    /// the key that marks a dead letter fed back.
+    static func selection(reading reads: JSONSelection) -> JSONSelection {
+        var selection = reads
+        selection.insert(path: CollectionOfOne("retryOnly"))
+        return selection
+    }
+
+    /// The event (only `selection` of it, from `selection(reading:)`, built) and, for a dead
+    /// letter fed back, the one subscription to retry it for.
+    static func decode(_ payload: [UInt8], sourceID: String, selecting selection: JSONSelection = .all) throws(JSONParseError) -> (event: JSONValue, only: String?) {
+        let parsed: Result<JSONValue, JSONParseError> = payload.withUnsafeBufferPointer { buffer in
+            do throws(JSONParseError) {
+                let value = try JSONParser.parse(buffer, selecting: selection)
+                // A wrapped dead letter is taken apart: parsed whole.
+                return .success(value["retryOnly"] == nil ? value : try JSONParser.parse(buffer))
+            } catch { return .failure(error) }
+        }
+        let value = try parsed.get()
         guard sourceID.hasPrefix(sourcePrefix), let only = value["retryOnly"]?.stringValue,
               let event = value["event"], value.objectValue?.count == 2 else { return (value, nil) }
         return (event, only)

@@ -48,6 +48,9 @@ public protocol EventRouter: Sendable {
     /// With `only`, just that subscription is tried (an event re-fed from a dead-letter file).
     func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult])
 
+    /// The parts of an event `route` reads (`JSONSelection`): readers parse only these.
+    var eventSelection: JSONSelection { get }
+
     /// A router for one more thread, routing exactly as this one; its own compiled copy where
     /// sharing would make the threads contend (reference counts on shared compiled mappings).
     func forWorker() -> any EventRouter
@@ -55,4 +58,5 @@ public protocol EventRouter: Sendable {
 
 extension EventRouter {
     public func forWorker() -> any EventRouter { self }
+    public var eventSelection: JSONSelection { .all }
 }

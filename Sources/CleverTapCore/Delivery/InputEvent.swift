@@ -62,11 +62,37 @@ public enum EventDecoder {
         return items
     }
 
-    /// Decodes one raw value, appending events and problems in input order.
-    public static func decode(bytes: [UInt8], position: InputPosition, singleLine: Bool,
+    /// What to parse of a one-line value for subscriptions that read `reads`
+    /// (`SubscriptionPipeline.eventSelection`): those parts, and the keys that tell an event from
+    /// a batch envelope or a dead-letter line.
+    public static func selection(reading reads: JSONSelection) -> JSONSelection {
+        var selection = reads
+        for key in ["type", "batch", "reason"] { selection.insert(path: CollectionOfOne(key)) }
+        return selection
+    }
+
+    /// Parses a one-line value building only `selection` (from `selection(reading:)`) of an
+    /// event: the rest of it is never read, and its bytes are what is kept. A batch envelope or a
+    /// dead-letter line, which are taken apart and written back as values, is parsed whole.
+    @inline(__always)
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        let value = try JSONParser.parse(line, selecting: selection)
+        if case .members = selection, case .object(let object) = value, object["type"] == nil,
+           object["batch"] != nil || object["reason"] != nil {
+            return try JSONParser.parse(line)
+        }
+        return value
+    }
+
+    /// Decodes one raw value, appending events and problems in input order. A one-line value is
+    /// parsed for `selection` (see `parse(_:selecting:)`); others are kept whole, as they are
+    /// written back from their value.
+    public static func decode(bytes: [UInt8], position: InputPosition, singleLine: Bool, selecting selection: JSONSelection = .all,
                               into events: inout [Result<InputEvent, MalformedInput>]) {
         let parsed: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            do throws(JSONParseError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
+            do throws(JSONParseError) {
+                return .success(try singleLine ? parse(buffer, selecting: selection) : JSONParser.parse(buffer))
+            } catch { return .failure(error) }
         }
         switch parsed {
         case .failure(let error):

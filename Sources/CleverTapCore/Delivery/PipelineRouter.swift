@@ -14,6 +14,8 @@ public struct PipelineRouter: EventRouter {
         self.init(pipeline: SubscriptionPipeline(destination: destination, nestedObjects: nestedObjects))
     }
 
+    public var eventSelection: JSONSelection { pipeline.eventSelection }
+
     public func forWorker() -> any EventRouter { PipelineRouter(pipeline: pipeline.compiledAgain()) }
 
     public func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult]) {

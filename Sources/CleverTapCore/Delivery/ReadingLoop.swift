@@ -39,10 +39,13 @@ struct RoutedEvent: Sendable {
 struct ItemPreparer {
     let router: any EventRouter
     let indexByID: [String: Int]
+    /// What to parse of a one-line event: what the router reads.
+    let selection: JSONSelection
     private var decoded: [Result<InputEvent, MalformedInput>] = []
 
     init(router: any EventRouter) {
         self.router = router
+        selection = EventDecoder.selection(reading: router.eventSelection)
         indexByID = Dictionary(router.subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -54,7 +57,7 @@ struct ItemPreparer {
             return .malformed(position: position, message: message, raw: raw)
         case .value(let bytes, let position, let singleLine):
             decoded.removeAll(keepingCapacity: true)
-            EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
+            EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, selecting: selection, into: &decoded)
             return .value(byteCount: bytes.count + 1, events: decoded.map { decoded in
                 decoded.map { event in
                     var routes: [RouteResult] = []

@@ -45,7 +45,7 @@ enum UTF8Bytes {
     }
 
     @inline(__always)
-    private static func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, count: Int) -> Bool {
+    static func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, count: Int) -> Bool {
         for i in 0..<count where a[i] != b[i] { return false }
         return true
     }

@@ -46,17 +46,19 @@ public enum MapStream {
         var writer = BufferedByteWriter(descriptor: output)
         var summary = MapSummary()
         let prefixes = RecordPrefixes(pipeline)
+        let selection = EventDecoder.selection(reading: pipeline.eventSelection)
         var decoded: [Result<InputEvent, MalformedInput>] = []
         try reader.forEachItem(beforeWaiting: { () throws(StreamError) in try writer.flush() }, line: { (line, number) throws(StreamError) in
             summary.lines = number
-            mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &writer.bytes)
+            mapLine(line, number: number, pipeline: pipeline, selection: selection, prefixes: prefixes, summary: &summary,
+                    into: &writer.bytes)
             try writer.flushIfNeeded()
         }, value: { (item) throws(StreamError) in
             switch item {
             case .value(let bytes, let position, let singleLine):
                 summary.lines = max(summary.lines, position.line)
                 decoded.removeAll(keepingCapacity: true)
-                EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, into: &decoded)
+                EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, selecting: selection, into: &decoded)
                 map(decoded, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &writer.bytes)
             case .malformed(let position, let message, _):
                 summary.lines = max(summary.lines, position.line)
@@ -103,12 +105,12 @@ public enum MapStream {
     /// One input line: skipped when blank, reported when it is not an event, opened when it is a
     /// batch envelope, otherwise one event through the pipeline.
     @inline(__always)
-    static func mapLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, pipeline: SubscriptionPipeline,
+    static func mapLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, pipeline: SubscriptionPipeline, selection: JSONSelection,
                         prefixes: RecordPrefixes, summary: inout MapSummary, into out: inout [UInt8]) {
         if isBlank(line) { return }
         let event: JSONValue
         do throws(JSONParseError) {
-            event = try JSONParser.parse(line)
+            event = try EventDecoder.parse(line, selecting: selection)
         } catch {
             summary.invalidLines += 1
             let column = error.lineAndColumn(in: line).column

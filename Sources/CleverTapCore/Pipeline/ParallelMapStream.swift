@@ -23,7 +23,8 @@ extension MapStream {
         let board = OrderedWorkers<MapBlock, MappedBlock>(threads: workers) {
             let own = pipeline.compiledAgain()
             let prefixes = RecordPrefixes(own)
-            return { block in map(block, pipeline: own, prefixes: prefixes) }
+            let selection = EventDecoder.selection(reading: own.eventSelection)
+            return { block in map(block, pipeline: own, selection: selection, prefixes: prefixes) }
         }
         defer { board.close() }
         let minimumBytes = max(1, blockBytes)
@@ -50,13 +51,13 @@ extension MapStream {
     }
 
     /// Maps every line of `block` (the worker's part): the same lines `run` writes for them.
-    static func map(_ block: MapBlock, pipeline: SubscriptionPipeline, prefixes: RecordPrefixes) -> MappedBlock {
+    static func map(_ block: MapBlock, pipeline: SubscriptionPipeline, selection: JSONSelection, prefixes: RecordPrefixes) -> MappedBlock {
         var out: [UInt8] = []
         out.reserveCapacity(block.bytes.count + block.bytes.count / 2)
         var summary = MapSummary()
         block.bytes.withUnsafeBufferPointer { buffer in
             InputReader.forEachLine(in: buffer, firstLine: block.firstLine) { line, number in
-                mapLine(line, number: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
+                mapLine(line, number: number, pipeline: pipeline, selection: selection, prefixes: prefixes, summary: &summary, into: &out)
             }
         }
         return MappedBlock(output: out, summary: summary)

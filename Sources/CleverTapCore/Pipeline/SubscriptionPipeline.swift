@@ -79,6 +79,9 @@ public struct SubscriptionPipeline: Sendable {
     public let warnings: [SubscriptionProblem]
     /// The subscriptions that run, in the destination's order.
     public var subscriptions: [SubscriptionRef] { stages.map(\.subscription) }
+    /// The parts of an event the running triggers and mappings read: what a reader must parse
+    /// (`JSONParser.parse(_:selecting:)`) for every outcome to be the one the whole event gives.
+    public let eventSelection: JSONSelection
 
     /// Compiles `destination`'s enabled subscriptions.
     public init(destination: Destination, nestedObjects: NestedObjectPolicy = .flatten) {
@@ -131,6 +134,12 @@ public struct SubscriptionPipeline: Sendable {
             }
         }
         self.stages = stages
+        var selection = JSONSelection.nothing
+        for stage in stages {
+            stage.trigger.addReads(to: &selection)
+            stage.mapping.addReads(to: &selection)
+        }
+        eventSelection = selection
         self.problems = problems
         self.warnings = warnings
     }
