@@ -9,15 +9,12 @@ extension JSONParser {
     /// Anything unusual (an escaped key, more than 128 keys in the objects open at once) falls
     /// back to the full parse, cut down to the selection: rare shapes cost time, never correctness.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {
-        if case .members = selection {
-            let built = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * SelectiveReader.maximumScannedKeys) { keys in
-                var reader = SelectiveReader(reader: Reader(bytes: buffer), keys: keys)
-                return reader.document(selection)
-            }
-            if let built { return built }
-            return try parse(buffer).restricted(to: selection)
+        let built = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * SelectiveReader.maximumScannedKeys) { keys in
+            var reader = SelectiveReader(reader: Reader(bytes: buffer), keys: keys)
+            return reader.document(selection)
         }
-        return try parse(buffer)
+        if let built { return built }
+        return try parse(buffer).restricted(to: selection)
     }
 }
 
@@ -52,8 +49,32 @@ struct SelectiveReader {
     }
 
     private mutating func value(_ selection: JSONSelection, depth: Int) -> JSONValue? {
-        if case .members = selection, peek(UInt8(ascii: "{")) { return object(selection, depth: depth + 1) }
-        do throws(JSONParseError) { return try reader.parseValue(depth: depth) } catch { return nil }
+        guard reader.index < bytes.count else { return nil }
+        switch bytes[reader.index] {
+        case UInt8(ascii: "{"): return object(selection, depth: depth + 1)
+        case UInt8(ascii: "["): return array(depth: depth + 1)
+        default:
+            do throws(JSONParseError) { return try reader.parseValue(depth: depth) } catch { return nil }
+        }
+    }
+
+    /// An array, every element whole (a path into an array keeps it all).
+    private mutating func array(depth: Int) -> JSONValue? {
+        if depth > JSONParser.maximumDepth { return nil }
+        reader.index += 1  // [
+        var elements: [JSONValue] = []
+        reader.skipWhitespace()
+        if peek(UInt8(ascii: "]")) { reader.index += 1; return .array(elements) }
+        while true {
+            reader.skipWhitespace()
+            guard let element = value(.all, depth: depth) else { return nil }
+            elements.append(element)
+            reader.skipWhitespace()
+            guard reader.index < bytes.count else { return nil }
+            if bytes[reader.index] == UInt8(ascii: ",") { reader.index += 1; continue }
+            if bytes[reader.index] == UInt8(ascii: "]") { reader.index += 1; return .array(elements) }
+            return nil
+        }
     }
 
     private mutating func object(_ selection: JSONSelection, depth: Int) -> JSONValue? {
@@ -67,7 +88,12 @@ struct SelectiveReader {
         while true {
             reader.skipWhitespace()
             guard let key = newKey(frame: frame) else { return nil }
-            if let chosen = selection.member(key) {
+            if case .all = selection {
+                // Keys were checked (UTF-8, no escapes) by `newKey`, and duplicates by their bytes.
+                guard let value = value(.all, depth: depth) else { return nil }
+                if members.isEmpty { members.reserveCapacity(8) }
+                members.append(JSONObject.Member(key: String(decoding: key, as: UTF8.self), value: value))
+            } else if let chosen = selection.member(key) {
                 guard let value = value(chosen.selection, depth: depth) else { return nil }
                 if members.isEmpty { members.reserveCapacity(8) }
                 members.append(JSONObject.Member(key: chosen.name, value: value))
@@ -169,43 +195,48 @@ struct SelectiveReader {
     /// From just after the opening quote to just after the closing one, checking what
     /// `parseString` checks: no control characters, valid escapes and surrogate pairs, UTF-8.
     private mutating func skipStringContent(allowEscapes: Bool) -> Bool {
-        while reader.index < bytes.count {
-            skipPlainWords()
-            guard reader.index < bytes.count else { break }
+        while true {
+            advanceToSpecialByte()
+            guard reader.index < bytes.count else { return false }
             let byte = bytes[reader.index]
-            if byte >= 0x20 && byte < 0x80 && byte != 0x22 && byte != 0x5C { reader.index += 1; continue }
             if byte == UInt8(ascii: "\"") { reader.index += 1; return true }
-            if byte < 0x20 { return false }
-            if byte < 0x80 {
-                if byte == UInt8(ascii: "\\") {
-                    guard allowEscapes, skipEscape() else { return false }
-                } else {
-                    reader.index += 1
-                }
+            if byte == UInt8(ascii: "\\") {
+                guard allowEscapes, skipEscape() else { return false }
                 continue
             }
+            if byte < 0x20 { return false }
             guard let length = UTF8Validation.sequenceLength(in: bytes, at: reader.index) else { return false }
             reader.index += length
         }
-        return false
     }
 
-    /// Skips 8 bytes at a time while none needs a look: printable ASCII but `"` and `\`
-    /// (user agents and URLs are long runs of these).
+    /// Moves to the next byte of a string that needs a look (`"`, `\`, a control character or
+    /// a non-ASCII byte), or the end: 8 bytes at a time (user agents and URLs are long runs of
+    /// plain bytes), then one by one.
     @inline(__always)
-    private mutating func skipPlainWords() {
-        guard let base = bytes.baseAddress else { return }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while reader.index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + reader.index).loadUnaligned(as: UInt64.self)
-            // A byte is flagged when it is below 0x20, equal to `"` or `\`, or 0x80 and above.
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let below = (word &- ones &* 0x20) & ~word
-            let flagged = (below | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word) & highs
-            if flagged != 0 { return }
-            reader.index += 8
+    private mutating func advanceToSpecialByte() {
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while reader.index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + reader.index).loadUnaligned(as: UInt64.self))
+                // Each term sets the high bit of (at least) the first byte it matches, so the
+                // lowest flagged byte is the first special one (later flags may be borrows).
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let below = (word &- ones &* 0x20) & ~word
+                let flagged = (below | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word) & highs
+                if flagged != 0 {
+                    reader.index += flagged.trailingZeroBitCount >> 3
+                    return
+                }
+                reader.index += 8
+            }
+        }
+        while reader.index < bytes.count {
+            let byte = bytes[reader.index]
+            if byte < 0x20 || byte >= 0x80 || byte == 0x22 || byte == 0x5C { return }
+            reader.index += 1
         }
     }
 
