@@ -68,12 +68,23 @@ map_time=$(best_of 3 "$work/map.out" taskset -c "$core" "$binary" map --jobs 1 -
 py_time=$(best_of 3 "$work/python.out" taskset -c "$core" python3 scripts/bench/map_quick_setup.py)
 jq_time=$(best_of 1 "$work/jq.out" taskset -c "$core" jq -c -f scripts/bench/map-quick-setup.jq)
 
+# The same events with what analytics.js adds to every call (page, user agent, campaign, ...):
+# most of such an event is read by no subscription, which `map` skips without building.
+browser=$work/browser.ndjson
+python3 scripts/bench/browser_context.py < "$events" > "$browser"
+browser_bytes=$(wc -c < "$browser")
+best_of_browser() { local saved=$events; events=$browser; best_of "$@"; events=$saved; }
+echo "Timing events of browser size on core $core (map: best of 3; jq: one run)..."
+browser_map_time=$(best_of_browser 3 "$work/browser-map.out" taskset -c "$core" "$binary" map --jobs 1 --config "$work/workspace.json" -)
+browser_jq_time=$(best_of_browser 1 "$work/browser-jq.out" taskset -c "$core" jq -c -f scripts/bench/map-quick-setup.jq)
+
 cores=$(nproc)
 echo "Timing on all $cores cores (map --jobs $cores, best of 3)..."
 all_time=$(best_of 3 "$work/map-all.out" "$binary" map --jobs "$cores" --config "$work/workspace.json" -)
 
 if cmp -s "$work/map.out" "$work/jq.out" && cmp -s "$work/map.out" "$work/python.out" && cmp -s "$work/map.out" "$work/map-all.out"; then
     same="identical ($(wc -l < "$work/map.out") lines each)"
+    cmp -s "$work/browser-map.out" "$work/browser-jq.out" || same="$same; browser-size outputs DIFFERENT"
 else
     same="DIFFERENT: compare the tools' outputs"
 fi
@@ -87,4 +98,10 @@ printf '%-34s %9.3f %14.0f %12s\n' "clevertap-actions map (release)" "$map_time"
 printf '%-34s %9.3f %14.0f %11.2fx\n' "map --jobs $cores (x one core)" "$all_time" "$all_rate" "$(echo "$all_rate / $map_rate" | bc -l)"
 printf '%-34s %9.3f %14.0f %11.1fx\n' "python3 (json, re)" "$py_time" "$py_rate" "$(echo "$map_rate / $py_rate" | bc -l)"
 printf '%-34s %9.3f %14.0f %11.1fx\n' "jq $(jq --version | sed 's/jq-//')" "$jq_time" "$jq_rate" "$(echo "$map_rate / $jq_rate" | bc -l)"
+browser_map_rate=$(rate "$browser_map_time"); browser_jq_rate=$(rate "$browser_jq_time")
+printf '\nThe same events at browser size (%.1f MB, %.0f bytes each: page, user agent, campaign, ...)\n' \
+    "$(echo "$browser_bytes / 1000000" | bc -l)" "$(echo "$browser_bytes / $events_count" | bc -l)"
+printf '%-34s %9.3f %14.0f %12s\n' "clevertap-actions map (release)" "$browser_map_time" "$browser_map_rate" "-"
+printf '%-34s %9.3f %14.0f %11.1fx\n' "jq $(jq --version | sed 's/jq-//')" "$browser_jq_time" "$browser_jq_rate" "$(echo "$browser_map_rate / $browser_jq_rate" | bc -l)"
+printf '%-34s %23.0f %12s\n' "map, MB/s of input" "$(echo "$browser_bytes / 1000000 / $browser_map_time" | bc -l)" ""
 echo "Outputs: $same"

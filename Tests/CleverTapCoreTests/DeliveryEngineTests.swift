@@ -92,6 +92,28 @@ func dryRunText(inputs: [String], directory: borrowing DeliveryTempDirectory, ba
         #expect(report.text.contains("malformed input: 2"))
     }
 
+    /// The subscriptions read five members of an event; the rest is checked, not built. What a
+    /// dead letter keeps is the event as read, all of it, and a fault in a part no subscription
+    /// reads still makes the line malformed, on one thread and on several.
+    @Test(arguments: [1, 2])
+    func unreadPartsAreCheckedAndKeptWhole(workers: Int) async throws {
+        let directory = try DeliveryTempDirectory()
+        let noIdentity = #"{"type":"identify","traits":{"name":"N"},"context":{"page":{"url":"https://e.example/"},"library":{"name":"js"}},"messageId":"m-9"}"#
+        let badContext = #"{"type":"identify","userId":"u","context":{"ip":"1","ip":"2"}}"#
+        let lines = [identifyLine(1), noIdentity, badContext] + (0..<2000).map { identifyLine($0 + 10) }
+        let input = try directory.write("events.ndjson", lines.joined(separator: "\n") + "\n")
+        let (report, _) = try await dryRunText(inputs: [input], directory: directory, workers: workers, parallelThreshold: 1)
+        #expect(report.malformed == 1)
+        #expect(report.subscriptions[0].sent == 2001)
+        let deadLetters = try String(contentsOfFile: input + ".dead-letter.ndjson", encoding: .utf8)
+            .split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(deadLetters.count == 2)
+        #expect(deadLetters.first { $0["kind"] == "validationError" }?["event"] == (try JSONParser.parse(noIdentity)))
+        let malformed = deadLetters.first { $0["kind"] == "malformed" }
+        #expect(malformed?["source"]?["line"] == 3)
+        #expect(malformed?["reason"]?.stringValue?.contains(#"duplicate key "ip""#) == true)
+    }
+
     @Test func aDeadLetterFileIsAcceptedAsInputAfterFixing() async throws {
         let directory = try DeliveryTempDirectory()
         let broken = #"{"type":"identify","userId":"user-2","traits":{"name":"Two"}"#
