@@ -60,9 +60,9 @@ public struct RecordBatch: Sendable {
         case .deleteProfiles:
             out.append(contentsOf: #"{"identity":["#.utf8)
         }
-        for (index, entry) in entries.enumerated() {
+        for index in entries.indices {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: entry.body)
+            out.append(contentsOf: entries[index].body)
         }
         out.append(contentsOf: "]}".utf8)
     }

@@ -278,20 +278,22 @@ public struct DeliveryEngine: Sendable {
         report.retries += outcome.retries
         var touched = Set<Int>()
         var failed = 0
-        for (index, entry) in batch.entries.enumerated() {
-            touched.insert(entry.subscription)
-            report.subscriptions[entry.subscription].sent += 1
+        // By index, not `for entry in`: a copy of each entry retained its bytes and position.
+        for index in batch.entries.indices {
+            let subscription = batch.entries[index].subscription
+            touched.insert(subscription)
+            report.subscriptions[subscription].sent += 1
             let result = index < outcome.outcomes.count
                 ? outcome.outcomes[index]
                 : .failed(RecordFailure(kind: .undeliverable, reason: "no answer for this record in CleverTap's reply"))
             switch result {
             case .processed:
                 // A dry run confirms nothing: its records are counted as sent only.
-                if transport.sendsForReal { report.subscriptions[entry.subscription].processed += 1 }
+                if transport.sendsForReal { report.subscriptions[subscription].processed += 1 }
             case .failed(let failure):
                 failed += 1
-                report.subscriptions[entry.subscription].unprocessed[failure.reportKey, default: 0] += 1
-                deadLetter(entry, failure, into: &report)
+                report.subscriptions[subscription].unprocessed[failure.reportKey, default: 0] += 1
+                deadLetter(batch.entries[index], failure, into: &report)
             }
         }
         for subscription in touched {
