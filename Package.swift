@@ -29,6 +29,13 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // jemalloc as the process's allocator (Linux): the delivery threads make and free many
+        // small objects on different threads, where glibc's arenas contend (measured in the README).
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
         // Everything the tool does, with no UI: config, regions, JSON, triggers, mappings,
         // actions, the CleverTap client, delivery and test events.
         .target(
@@ -92,6 +99,7 @@ let package = Package(
             dependencies: [
                 "CleverTapCore", "Sandbox", "SetupWizard", "TerminalUI",
                 "EventQueue", "QueueDelivery", "Intake",
+                .target(name: "CJemalloc", condition: .when(platforms: [.linux])),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -55,7 +55,7 @@ extension MapStream {
         var out: [UInt8] = []
         out.reserveCapacity(block.bytes.count + block.bytes.count / 2)
         var summary = MapSummary()
-        block.bytes.withUnsafeBufferPointer { buffer in
+        _ = block.bytes.withUnsafeBufferPointer { buffer in
             InputReader.forEachLine(in: buffer, firstLine: block.firstLine) { line, number in
                 mapLine(line, number: number, pipeline: pipeline, selection: selection, prefixes: prefixes, summary: &summary, into: &out)
             }
