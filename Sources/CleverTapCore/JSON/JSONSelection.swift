@@ -50,20 +50,6 @@ public indirect enum JSONSelection: Sendable, Hashable {
         self = .members(members)
     }
 
-    /// Everything either selection keeps.
-    public mutating func formUnion(_ other: JSONSelection) {
-        guard case .members(var members) = self else { return }
-        guard case .members(let others) = other else { self = .all; return }
-        for member in others {
-            if let index = members.firstIndex(where: { $0.key == member.key }) {
-                members[index].selection.formUnion(member.selection)
-            } else {
-                members.append(member)
-            }
-        }
-        self = .members(members)
-    }
-
     /// The selected member whose key is `key` (raw key bytes), or nil when the key is not selected.
     @inline(__always)
     func member(_ key: UnsafeBufferPointer<UInt8>) -> Member? {
