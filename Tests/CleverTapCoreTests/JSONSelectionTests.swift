@@ -10,7 +10,9 @@ import Testing
         return selection
     }
 
+    /// `.all` too: a pipeline that reads the whole event (`@liquid`) goes through the same reader.
     static let selections: [JSONSelection] = [
+        .all,
         .nothing,
         selection([["type"]]),
         selection([["type"], ["userId"], ["traits"]]),
