@@ -62,28 +62,41 @@ struct SelectiveReader {
     /// An array, every element whole (a path into an array keeps it all).
     private mutating func array(depth: Int) -> JSONValue? {
         if depth > JSONParser.maximumDepth { return nil }
-        reader.index += 1  // [
         var elements: [JSONValue] = []
-        reader.skipWhitespace()
-        if peek(UInt8(ascii: "]")) { reader.index += 1; return .array(elements) }
+        if enter(closing: UInt8(ascii: "]")) { return .array(elements) }
         while true {
             reader.skipWhitespace()
             guard let element = value(.all, depth: depth) else { return nil }
             elements.append(element)
-            reader.skipWhitespace()
-            guard reader.index < bytes.count else { return nil }
-            if bytes[reader.index] == UInt8(ascii: ",") { reader.index += 1; continue }
-            if bytes[reader.index] == UInt8(ascii: "]") { reader.index += 1; return .array(elements) }
-            return nil
+            guard let closed = next(closing: UInt8(ascii: "]")) else { return nil }
+            if closed { return .array(elements) }
         }
+    }
+
+    /// Steps past an object's or array's opening byte; true (past its closing byte too) when it is empty.
+    private mutating func enter(closing: UInt8) -> Bool {
+        reader.index += 1
+        reader.skipWhitespace()
+        guard peek(closing) else { return false }
+        reader.index += 1
+        return true
+    }
+
+    /// After a member or an element: true past the closing byte, false past a comma, nil for
+    /// anything else.
+    private mutating func next(closing: UInt8) -> Bool? {
+        reader.skipWhitespace()
+        guard reader.index < bytes.count else { return nil }
+        let byte = bytes[reader.index]
+        guard byte == UInt8(ascii: ",") || byte == closing else { return nil }
+        reader.index += 1
+        return byte == closing
     }
 
     private mutating func object(_ selection: JSONSelection, depth: Int) -> JSONValue? {
         if depth > JSONParser.maximumDepth { return nil }
-        reader.index += 1  // {
         var members: [JSONObject.Member] = []
-        reader.skipWhitespace()
-        if peek(UInt8(ascii: "}")) { reader.index += 1; return .object(JSONObject()) }
+        if enter(closing: UInt8(ascii: "}")) { return .object(JSONObject()) }
         let frame = keyCount
         defer { keyCount = frame }
         while true {
@@ -101,11 +114,8 @@ struct SelectiveReader {
             } else {
                 guard skipValue(depth: depth) else { return nil }
             }
-            reader.skipWhitespace()
-            guard reader.index < bytes.count else { return nil }
-            if bytes[reader.index] == UInt8(ascii: ",") { reader.index += 1; continue }
-            if bytes[reader.index] == UInt8(ascii: "}") { reader.index += 1; return .object(JSONObject(members)) }
-            return nil
+            guard let closed = next(closing: UInt8(ascii: "}")) else { return nil }
+            if closed { return .object(JSONObject(members)) }
         }
     }
 
@@ -142,9 +152,9 @@ struct SelectiveReader {
         case UInt8(ascii: "{"): return skipObject(depth: depth + 1)
         case UInt8(ascii: "["): return skipArray(depth: depth + 1)
         case UInt8(ascii: "\""): reader.index += 1; return skipStringContent(allowEscapes: true)
-        case UInt8(ascii: "t"): return skipLiteral("true")
-        case UInt8(ascii: "f"): return skipLiteral("false")
-        case UInt8(ascii: "n"): return skipLiteral("null")
+        case UInt8(ascii: "t"): return (try? reader.expectLiteral("true")) != nil
+        case UInt8(ascii: "f"): return (try? reader.expectLiteral("false")) != nil
+        case UInt8(ascii: "n"): return (try? reader.expectLiteral("null")) != nil
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return skipNumber()
         default: return false
         }
@@ -152,45 +162,24 @@ struct SelectiveReader {
 
     private mutating func skipObject(depth: Int) -> Bool {
         if depth > JSONParser.maximumDepth { return false }
-        reader.index += 1  // {
-        reader.skipWhitespace()
-        if peek(UInt8(ascii: "}")) { reader.index += 1; return true }
+        if enter(closing: UInt8(ascii: "}")) { return true }
         let frame = keyCount
         defer { keyCount = frame }
         while true {
             reader.skipWhitespace()
-            guard newKey(frame: frame) != nil, skipValue(depth: depth) else { return false }
-            reader.skipWhitespace()
-            guard reader.index < bytes.count else { return false }
-            if bytes[reader.index] == UInt8(ascii: ",") { reader.index += 1; continue }
-            if bytes[reader.index] == UInt8(ascii: "}") { reader.index += 1; return true }
-            return false
+            guard newKey(frame: frame) != nil, skipValue(depth: depth), let closed = next(closing: UInt8(ascii: "}")) else { return false }
+            if closed { return true }
         }
     }
 
     private mutating func skipArray(depth: Int) -> Bool {
         if depth > JSONParser.maximumDepth { return false }
-        reader.index += 1  // [
-        reader.skipWhitespace()
-        if peek(UInt8(ascii: "]")) { reader.index += 1; return true }
+        if enter(closing: UInt8(ascii: "]")) { return true }
         while true {
             reader.skipWhitespace()
-            guard skipValue(depth: depth) else { return false }
-            reader.skipWhitespace()
-            guard reader.index < bytes.count else { return false }
-            if bytes[reader.index] == UInt8(ascii: ",") { reader.index += 1; continue }
-            if bytes[reader.index] == UInt8(ascii: "]") { reader.index += 1; return true }
-            return false
+            guard skipValue(depth: depth), let closed = next(closing: UInt8(ascii: "]")) else { return false }
+            if closed { return true }
         }
-    }
-
-    private mutating func skipLiteral(_ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard reader.index + count <= bytes.count else { return false }
-        let pointer = literal.utf8Start
-        for i in 0..<count where bytes[reader.index + i] != pointer[i] { return false }
-        reader.index += count
-        return true
     }
 
     /// From just after the opening quote to just after the closing one, checking what
@@ -252,35 +241,17 @@ struct SelectiveReader {
              UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             return true
         case UInt8(ascii: "u"):
-            guard let unit = hex4() else { return false }
+            guard let unit = try? reader.parseHex4() else { return false }
             if (0xDC00...0xDFFF).contains(unit) { return false }
             guard (0xD800...0xDBFF).contains(unit) else { return true }
             guard reader.index + 1 < bytes.count, bytes[reader.index] == UInt8(ascii: "\\"),
                   bytes[reader.index + 1] == UInt8(ascii: "u") else { return false }
             reader.index += 2
-            guard let low = hex4() else { return false }
+            guard let low = try? reader.parseHex4() else { return false }
             return (0xDC00...0xDFFF).contains(low)
         default:
             return false
         }
-    }
-
-    private mutating func hex4() -> UInt32? {
-        guard reader.index + 4 <= bytes.count else { return nil }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[reader.index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
-            value = value << 4 | digit
-            reader.index += 1
-        }
-        return value
     }
 
     /// RFC 8259's number grammar; a number `parse` would read as a Double must be finite there.

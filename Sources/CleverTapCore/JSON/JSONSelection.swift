@@ -66,11 +66,11 @@ public indirect enum JSONSelection: Sendable, Hashable {
 extension JSONValue {
     /// This value with only what `selection` keeps: what `JSONParser.parse(_:selecting:)` builds.
     public func restricted(to selection: JSONSelection) -> JSONValue {
-        guard case .members(let members) = selection, case .object(let object) = self else { return self }
+        guard case .members = selection, case .object(let object) = self else { return self }
         var kept = JSONObject()
         for member in object {
-            let key = Array(member.key.utf8)
-            guard let chosen = members.first(where: { $0.key == key }) else { continue }
+            var key = member.key
+            guard let chosen = key.withUTF8({ selection.member($0) }) else { continue }
             kept.appendUnchecked(key: member.key, value: member.value.restricted(to: chosen.selection))
         }
         return .object(kept)
