@@ -1,5 +1,6 @@
 import Testing
 @testable import CleverTapCore
+@testable import Sandbox  // its seeded generator, so a failure comes back on every run
 
 /// `JSONParser.parse(_:selecting:)` against the full parse: the same value on every selected
 /// path, the same error for every bad document, wherever in it the fault is.
@@ -139,7 +140,7 @@ import Testing
 
     /// Random damage to real events (bytes dropped, changed, doubled): every result agrees.
     @Test func agreesOnDamagedEvents() throws {
-        var random = SplitMix(seed: 12)
+        var random = SeededGenerator(seed: 12)
         let lines = try PipelineFixtures.sampleEventLines()
         let alphabet = Array(#"{}[]":,\.-+eE0123456789tfnu "#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xED, 0xF0]
         var checked = 0
@@ -161,19 +162,6 @@ import Testing
             }
         }
         #expect(checked == lines.count * 150)
-    }
-}
-
-/// A small seeded generator, so a failure comes back on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
