@@ -137,7 +137,7 @@ public struct QueuedDelivery: Sendable {
     /// The event of a dead record as its dead-letter line carries it (unwrapped when it was a dead
     /// letter fed back; kept as stored when it is not JSON at all).
     static func deadEvent(_ record: DeadRecord, sourceID: String) -> SourceEvent {
-        guard let decoded = try? FilePayload.decode(record.payload, sourceID: sourceID), decoded.only != nil else { return .raw(record.payload) }
+        guard let decoded = try? FilePayload.decode(record.payload, sourceID: sourceID), decoded.only != nil else { return .raw(record.payload[...]) }
         return .value(decoded.event)
     }
 

@@ -104,7 +104,7 @@ func deliveryEntry(_ i: Int, action: ActionKind = .userUpload) -> BatchEntry {
         let subscription = DeliverySubscription(id: "sub-1", name: "User Upload", action: .userUpload)
         try writer.write(DeadLetterEntry(failure: RecordFailure(kind: .rejected, code: 515, reason: "Email is not valid"),
                                          subscription: subscription, position: InputPosition(source: "events.ndjson", line: 4),
-                                         event: .raw(Array(#"{"type":"identify","userId":"u1"}"#.utf8))))
+                                         event: .raw(Array(#"{"type":"identify","userId":"u1"}"#.utf8)[...])))
         try writer.write(DeadLetterEntry(failure: RecordFailure(kind: .malformed, reason: "invalid JSON at column 3: x"),
                                          subscription: nil, position: InputPosition(source: "events.ndjson", line: 5),
                                          event: nil, raw: Array("{\"ty".utf8)))

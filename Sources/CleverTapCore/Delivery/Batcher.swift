@@ -5,12 +5,13 @@ public struct BatchEntry: Sendable {
     public var action: ActionKind
     /// The record's part of the request body, already encoded (on the thread that made the
     /// record, so its tree is freed there): a profile's or event's JSON for uploads, the identity
-    /// as a JSON string for deletes.
-    public var body: [UInt8]
+    /// as a JSON string for deletes. A slice of the buffer its piece of input wrote every body
+    /// into (`PreparedPiece.bodies`): no allocation of its own.
+    public var body: ArraySlice<UInt8>
     public var event: SourceEvent
     public var position: InputPosition
 
-    public init(subscription: Int, action: ActionKind, body: [UInt8], event: SourceEvent, position: InputPosition) {
+    public init(subscription: Int, action: ActionKind, body: ArraySlice<UInt8>, event: SourceEvent, position: InputPosition) {
         self.subscription = subscription
         self.action = action
         self.body = body
@@ -20,17 +21,17 @@ public struct BatchEntry: Sendable {
 
     /// An entry for `record`: a profile or an event for uploads, `{"identity": ...}` for deletes.
     public init(subscription: Int, action: ActionKind, record: JSONValue, event: SourceEvent, position: InputPosition) {
-        self.init(subscription: subscription, action: action, body: Self.body(of: record, for: action), event: event, position: position)
+        var body: [UInt8] = []
+        Self.appendBody(of: record, for: action, into: &body)
+        self.init(subscription: subscription, action: action, body: body[...], event: event, position: position)
     }
 
-    /// What `record` contributes to its request's body.
-    public static func body(of record: JSONValue, for action: ActionKind) -> [UInt8] {
-        var out: [UInt8] = []
+    /// Appends what `record` contributes to its request's body.
+    public static func appendBody(of record: JSONValue, for action: ActionKind, into out: inout [UInt8]) {
         switch action.endpoint {
         case .upload: JSONWriter.write(record, into: &out)
         case .deleteProfiles: JSONWriter.writeString(record["identity"]?.stringValue ?? "", into: &out)
         }
-        return out
     }
 }
 

@@ -276,12 +276,13 @@ public struct DeliveryEngine: Sendable {
                          counters: DeliveryCounters) {
         report.requests += outcome.requests
         report.retries += outcome.retries
-        var touched = Set<Int>()
+        // A flag per subscription, not a set: hashing each record's index cost more than the rest.
+        var touched = Array(repeating: false, count: report.subscriptions.count)
         var failed = 0
         // By index, not `for entry in`: a copy of each entry retained its bytes and position.
         for index in batch.entries.indices {
             let subscription = batch.entries[index].subscription
-            touched.insert(subscription)
+            touched[subscription] = true
             report.subscriptions[subscription].sent += 1
             let result = index < outcome.outcomes.count
                 ? outcome.outcomes[index]
@@ -296,7 +297,7 @@ public struct DeliveryEngine: Sendable {
                 deadLetter(batch.entries[index], failure, into: &report)
             }
         }
-        for subscription in touched {
+        for subscription in touched.indices where touched[subscription] {
             report.subscriptions[subscription].requests += outcome.requests
             report.subscriptions[subscription].retries += outcome.retries
         }

@@ -30,9 +30,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
 public enum RouteResult: Sendable {
     /// The trigger matched and the record is ready (mapped, converted, validated) and encoded for
     /// its request (`BatchEntry.body`: a `/1/upload` `d` element, or a delete's identity), on the
-    /// thread that routed it so its tree is freed there; `subscription` indexes
-    /// `EventRouter.subscriptions`.
-    case record(subscription: Int, body: [UInt8])
+    /// thread that routed it so its tree is freed there; `body` is where in the `bodies` buffer
+    /// given to `route` it was written; `subscription` indexes `EventRouter.subscriptions`.
+    case record(subscription: Int, body: Range<Int>)
     /// The trigger matched but no record could be made.
     case skipped(subscription: Int, reason: SkipReason, message: String)
 }
@@ -44,9 +44,11 @@ public protocol EventRouter: Sendable {
     /// The enabled subscriptions, in the order results refer to them.
     var subscriptions: [DeliverySubscription] { get }
 
-    /// Appends one result per subscription whose trigger matched `event` (nothing when none did).
-    /// With `only`, just that subscription is tried (an event re-fed from a dead-letter file).
-    func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult])
+    /// Appends one result per subscription whose trigger matched `event` (nothing when none did),
+    /// and each record's encoded body to `bodies` (one buffer for many events: no allocation per
+    /// record). With `only`, just that subscription is tried (an event re-fed from a dead-letter
+    /// file).
+    func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8])
 
     /// The parts of an event `route` reads (`JSONSelection`): readers parse only these.
     var eventSelection: JSONSelection { get }

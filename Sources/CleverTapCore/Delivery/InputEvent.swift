@@ -1,8 +1,9 @@
 /// The event text a record came from, kept so a failed record can be written to the dead-letter
 /// file exactly as it arrived. Serialised only when it is actually needed.
 public enum SourceEvent: Sendable {
-    /// The event's own bytes: compact enough for one NDJSON line (no line breaks).
-    case raw([UInt8])
+    /// The event's own bytes: compact enough for one NDJSON line (no line breaks). Often a slice
+    /// of a block of input lines, shared by every event read from it: no copy per event.
+    case raw(ArraySlice<UInt8>)
     /// An event taken out of a larger value (a batch envelope, a dead-letter line, a multi-line
     /// array element): written back compactly.
     case value(JSONValue)
@@ -89,6 +90,13 @@ public enum EventDecoder {
     /// written back from their value.
     public static func decode(bytes: [UInt8], position: InputPosition, singleLine: Bool, selecting selection: JSONSelection = .all,
                               into events: inout [Result<InputEvent, MalformedInput>]) {
+        decode(bytes: bytes[...], position: position, singleLine: singleLine, selecting: selection, into: &events)
+    }
+
+    /// `decode(bytes:...)` for part of a larger buffer (a line of a block), which a one-line
+    /// event's `SourceEvent.raw` then shares.
+    public static func decode(bytes: ArraySlice<UInt8>, position: InputPosition, singleLine: Bool, selecting selection: JSONSelection = .all,
+                              into events: inout [Result<InputEvent, MalformedInput>]) {
         let parsed: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(JSONParseError) {
                 return .success(try singleLine ? parse(buffer, selecting: selection) : JSONParser.parse(buffer))
@@ -100,7 +108,7 @@ public enum EventDecoder {
             var at = position
             at.line = position.line + line - 1
             events.append(.failure(MalformedInput(
-                position: at, message: "invalid JSON at column \(column): \(error.message)", raw: bytes)))
+                position: at, message: "invalid JSON at column \(column): \(error.message)", raw: Array(bytes))))
         case .success(let value):
             decode(value: value, position: position, source: singleLine ? .raw(bytes) : .value(value), into: &events)
         }

@@ -18,12 +18,14 @@ public struct PipelineRouter: EventRouter {
 
     public func forWorker() -> any EventRouter { PipelineRouter(pipeline: pipeline.compiledAgain()) }
 
-    public func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult]) {
+    public func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8]) {
         // `subscriptions` is the pipeline's own list, so its index is the pipeline's.
         pipeline.forEachOutcome(event, only: only.map { subscriptions[$0].id }) { index, outcome in
             switch outcome {
             case .record(_, let action, let record):
-                results.append(.record(subscription: index, body: BatchEntry.body(of: record.record, for: action)))
+                let start = bodies.count
+                BatchEntry.appendBody(of: record.record, for: action, into: &bodies)
+                results.append(.record(subscription: index, body: start..<bodies.count))
             case .failed(_, let failure):
                 results.append(.skipped(subscription: index, reason: SkipReason(failure), message: failure.description))
             }

@@ -17,58 +17,6 @@ struct ReadSummary: Sendable {
     var fatalError: String?
 }
 
-/// One input item made ready on any thread: its values decoded and every event routed. The part
-/// of reading that needs no shared state, so `deliver --dry-run` can do it on every core.
-enum PreparedItem: Sendable {
-    case idle
-    case malformed(position: InputPosition, message: String, raw: [UInt8])
-    /// A value's events (or what in it was not an event) and their routes; `byteCount` as read.
-    case value(byteCount: Int, events: [Result<RoutedEvent, MalformedInput>])
-}
-
-/// Where an event came from and what each matching subscription made of it. The parsed event
-/// itself stays (and is freed) on the thread that parsed it: handing its tree back cost the
-/// reading thread more than the parse saved.
-struct RoutedEvent: Sendable {
-    var source: SourceEvent
-    var position: InputPosition
-    var routes: [RouteResult]
-}
-
-/// Decodes and routes items with one router; each worker thread has its own.
-struct ItemPreparer {
-    let router: any EventRouter
-    let indexByID: [String: Int]
-    /// What to parse of a one-line event: what the router reads.
-    let selection: JSONSelection
-    private var decoded: [Result<InputEvent, MalformedInput>] = []
-
-    init(router: any EventRouter) {
-        self.router = router
-        selection = EventDecoder.selection(reading: router.eventSelection)
-        indexByID = Dictionary(router.subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    mutating func prepare(_ item: RawInputItem) -> PreparedItem {
-        switch item {
-        case .idle:
-            return .idle
-        case .malformed(let position, let message, let raw):
-            return .malformed(position: position, message: message, raw: raw)
-        case .value(let bytes, let position, let singleLine):
-            decoded.removeAll(keepingCapacity: true)
-            EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, selecting: selection, into: &decoded)
-            return .value(byteCount: bytes.count + 1, events: decoded.map { decoded in
-                decoded.map { event in
-                    var routes: [RouteResult] = []
-                    router.route(event.value, only: event.retryOnlySubscriptionID.flatMap { indexByID[$0] }, into: &routes)
-                    return RoutedEvent(source: event.source, position: event.position, routes: routes)
-                }
-            })
-        }
-    }
-}
-
 /// The reading side: inputs -> events -> routed records -> batches -> channel. Runs on its own
 /// thread; with `workers` > 1 and a regular file, events are decoded and routed by that many
 /// threads of their own (`OrderedWorkers`) and counted, batched and dead-lettered here in input
@@ -87,6 +35,8 @@ struct ReadingLoop: Sendable {
 
     /// Items a worker gets at once: enough to amortise the hand-off, few enough to keep memory flat.
     static let itemsPerPiece = 256
+    /// Bytes of whole lines a worker gets at once from a regular file (about a thousand events).
+    static let blockBytes = 256 << 10
 
     func runOnThread() async -> ReadSummary {
         await withCheckedContinuation { continuation in
@@ -118,8 +68,8 @@ struct ReadingLoop: Sendable {
             }
         }
 
-        /// Counts, batches and dead-letters one prepared item; false when the run must stop.
-        func consume(_ item: PreparedItem) -> Bool {
+        /// Counts, batches and dead-letters one prepared item of `piece`; false when the run must stop.
+        func consume(_ item: PreparedPiece.Item, of piece: PreparedPiece) -> Bool {
             switch item {
             case .idle:
                 for batch in batcher.due(now: clock.now) { hand(batch) }
@@ -136,8 +86,8 @@ struct ReadingLoop: Sendable {
                 summary.bytesRead += byteCount
                 // `[]` or `{"batch": []}`: read, nothing to deliver; counted so the report adds up.
                 if events.isEmpty { summary.emptyValues += 1 }
-                for result in events {
-                    switch result {
+                for index in events {
+                    switch piece.events[index] {
                     case .failure(let malformed):
                         summary.malformed += 1
                         deadLetter(RecordFailure(kind: .malformed, reason: malformed.message), subscription: nil,
@@ -147,12 +97,12 @@ struct ReadingLoop: Sendable {
                         summary.eventsRead += 1
                         uncounted += 1
                         if event.routes.isEmpty { summary.unmatched += 1 }
-                        for route in event.routes {
+                        for route in piece.routes[event.routes] {
                             switch route {
                             case .record(let subscription, let body):
                                 summary.perSubscription[subscription].matched += 1
                                 let entry = BatchEntry(subscription: subscription, action: subscriptions[subscription].action,
-                                                       body: body, event: event.source, position: event.position)
+                                                       body: piece.bodies[body], event: event.source, position: event.position)
                                 if let full = batcher.add(entry, now: clock.now) { hand(full) }
                             case .skipped(let subscription, let reason, let message):
                                 summary.perSubscription[subscription].matched += 1
@@ -178,6 +128,12 @@ struct ReadingLoop: Sendable {
             return true
         }
 
+        /// Every item of `piece` in order; false when the run must stop.
+        func consume(_ piece: PreparedPiece) -> Bool {
+            for item in piece.items where !consume(item, of: piece) { return false }
+            return true
+        }
+
         inputs: for input in inputs {
             var reader: InputReader
             do throws(InputError) {
@@ -186,20 +142,26 @@ struct ReadingLoop: Sendable {
                 summary.fatalError = summary.fatalError ?? error.description
                 continue
             }
+            // A regular file of NDJSON is handed over in blocks of lines (no copy per line);
+            // anything else (a pipe, a terminal, a JSON document) item by item.
+            var inBlocks = false
+            if reader.isRegularFile(ofAtLeast: 0) {
+                do throws(InputError) { inBlocks = try reader.determineLayout() != .document } catch {
+                    summary.fatalError = summary.fatalError ?? error.description
+                    continue
+                }
+            }
             if workers > 1 && reader.isRegularFile(ofAtLeast: parallelThreshold) {
-                let (finished, failure) = consumeInParallel(&reader, consume: consume)
+                let (finished, failure) = consumeInParallel(&reader, inBlocks: inBlocks, consume: consume)
                 if let failure { summary.fatalError = summary.fatalError ?? failure.description }
                 if !finished { break inputs }
                 continue
             }
             while true {
-                let item: RawInputItem?
-                do throws(InputError) { item = try reader.next() } catch {
-                    summary.fatalError = summary.fatalError ?? error.description
-                    break
-                }
-                guard let item else { break }
-                if !consume(preparer.prepare(item)) { break inputs }
+                let next = Self.nextPiece(of: &reader, inBlocks: inBlocks)
+                if let piece = next.piece, !consume(preparer.prepare(piece)) { break inputs }
+                if let failure = next.failure { summary.fatalError = summary.fatalError ?? failure.description }
+                if next.ended { break }
             }
         }
         counters.addEvents(uncounted)
@@ -210,37 +172,59 @@ struct ReadingLoop: Sendable {
         return summary
     }
 
+    /// The next piece of `reader`'s input: a block of whole lines (`inBlocks`), or at most
+    /// `itemsPerPiece` items ending after an `.idle` (the reader would wait: what was read is
+    /// handled now, so a slow stream still flows). `ended` at the end of the input or at a read
+    /// failure, which ends it after what was read before it.
+    static func nextPiece(of reader: inout InputReader, inBlocks: Bool) -> (piece: InputPiece?, ended: Bool, failure: InputError?) {
+        if inBlocks {
+            do throws(InputError) {
+                guard let block = try reader.nextBlock(minimumBytes: blockBytes) else { return (nil, true, nil) }
+                return (.lines(block: block.bytes, firstLine: block.firstLine, source: reader.source), false, nil)
+            } catch {
+                return (nil, true, error)
+            }
+        }
+        var items: [RawInputItem] = []
+        items.reserveCapacity(itemsPerPiece)
+        var ended = false
+        var failure: InputError?
+        while items.count < itemsPerPiece {
+            let item: RawInputItem?
+            do throws(InputError) { item = try reader.next() } catch {
+                failure = error
+                ended = true
+                break
+            }
+            guard let item else { ended = true; break }
+            items.append(item)
+            if case .idle = item { break }
+        }
+        return (items.isEmpty ? nil : .items(items), ended, failure)
+    }
+
     /// Reads `reader` in pieces that `workers` threads prepare, consuming them in input order.
     /// `finished` is false when the run must stop; a read failure ends this input after what was
     /// read before it is consumed.
-    private func consumeInParallel(_ reader: inout InputReader,
-                                   consume: (PreparedItem) -> Bool) -> (finished: Bool, failure: InputError?) {
+    private func consumeInParallel(_ reader: inout InputReader, inBlocks: Bool,
+                                   consume: (PreparedPiece) -> Bool) -> (finished: Bool, failure: InputError?) {
         var failure: InputError?
         let router = self.router
-        let board = OrderedWorkers<[RawInputItem], [PreparedItem]>(threads: workers) {
+        let board = OrderedWorkers<InputPiece, PreparedPiece>(threads: workers) {
             var preparer = ItemPreparer(router: router.forWorker())
-            return { items in items.map { preparer.prepare($0) } }
+            return { input in preparer.prepare(input) }
         }
         defer { board.close() }
         var readAll = false
         while true {
             while !readAll && !board.isFull {
-                var piece: [RawInputItem] = []
-                piece.reserveCapacity(Self.itemsPerPiece)
-                while piece.count < Self.itemsPerPiece {
-                    let item: RawInputItem?
-                    do throws(InputError) { item = try reader.next() } catch {
-                        failure = error
-                        readAll = true
-                        break
-                    }
-                    guard let item else { readAll = true; break }
-                    piece.append(item)
-                }
-                if !piece.isEmpty { board.submit(piece) }
+                let next = Self.nextPiece(of: &reader, inBlocks: inBlocks)
+                if let piece = next.piece { board.submit(piece) }
+                if let error = next.failure { failure = error }
+                readAll = next.ended
             }
             guard let prepared = board.takeNext() else { return (true, failure) }
-            for item in prepared where !consume(item) { return (false, failure) }
+            if !consume(prepared) { return (false, failure) }
         }
     }
 
@@ -252,84 +236,5 @@ struct ReadingLoop: Sendable {
         } catch {
             summary.fatalError = summary.fatalError ?? error.description
         }
-    }
-}
-
-/// A bounded hand-off from the reading thread (which blocks when it is full: back-pressure) to the
-/// async sender loop (which suspends when it is empty).
-final class BatchChannel: @unchecked Sendable {
-    private let condition = NSCondition()
-    private let capacity: Int
-    private var items: [RecordBatch] = []
-    private var closed = false
-    private var aborted = false
-    private var waiter: CheckedContinuation<RecordBatch?, Never>?
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    /// Blocks while full. Returns false (keeping nothing) once the channel was aborted.
-    func put(_ batch: RecordBatch) -> Bool {
-        condition.lock()
-        while items.count >= capacity && !aborted { condition.wait() }
-        if aborted {
-            condition.unlock()
-            return false
-        }
-        if let waiter {
-            self.waiter = nil
-            condition.unlock()
-            waiter.resume(returning: batch)
-            return true
-        }
-        items.append(batch)
-        condition.unlock()
-        return true
-    }
-
-    /// No more batches will come.
-    func close() {
-        condition.lock()
-        closed = true
-        let waiter = self.waiter
-        self.waiter = nil
-        condition.unlock()
-        waiter?.resume(returning: nil)
-    }
-
-    /// The next batch, or nil once closed (or aborted) and empty.
-    func take() async -> RecordBatch? {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            if !items.isEmpty {
-                let batch = items.removeFirst()
-                condition.signal()
-                condition.unlock()
-                continuation.resume(returning: batch)
-                return
-            }
-            if closed || aborted {
-                condition.unlock()
-                continuation.resume(returning: nil)
-                return
-            }
-            waiter = continuation
-            condition.unlock()
-        }
-    }
-
-    /// Stops the channel and returns what was queued; blocked and later `put`s return false.
-    func abort() -> [RecordBatch] {
-        condition.lock()
-        aborted = true
-        let rest = items
-        items = []
-        let waiter = self.waiter
-        self.waiter = nil
-        condition.broadcast()
-        condition.unlock()
-        waiter?.resume(returning: nil)
-        return rest
     }
 }

@@ -177,10 +177,11 @@ extension InputReader {
 
     private mutating func takeLongLine(_ lineNumber: Int) -> RawInputItem {
         defer { skippedPrefix = [] }
-        return .malformed(position: InputPosition(source: source, line: lineNumber),
-                          message: "line is longer than \(Self.maximumValueBytes / (1024 * 1024)) MiB; not delivered (kept whole here)",
-                          raw: skippedPrefix)
+        return .malformed(position: InputPosition(source: source, line: lineNumber), message: Self.longLineMessage, raw: skippedPrefix)
     }
+
+    /// Why a line longer than `maximumValueBytes` is not delivered (it goes to its dead letter whole).
+    public static let longLineMessage = "line is longer than \(maximumValueBytes / (1024 * 1024)) MiB; not delivered (kept whole here)"
 
     /// The trimmed line as a value, or nil for a blank line.
     private func lineItem(from lower: Int, to upper: Int, lineNumber: Int) -> RawInputItem? {

@@ -190,7 +190,9 @@ public struct InputReader: ~Copyable {
             end = count
         }
         if end == buffer.count {
-            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            // An array, not `repeatElement`: appending that went element by element in a debug
+            // build, seconds for the 32 MiB a long line grows the buffer to.
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
         }
         if pollsForData {
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
