@@ -54,8 +54,7 @@ export BENCH_PASSCODE=sandbox-passcode
 "$binary" setup --non-interactive --config "$work/workspace.json" --source-name Bench --project-id TEST-SBX-123-456Z \
     --passcode-env BENCH_PASSCODE --endpoint http://127.0.0.1:9 --quick > /dev/null
 
-now() { date +%s.%N; }
-elapsed_since() { echo "$(now) - $1" | bc -l; }
+. "$root/scripts/bench/timing.sh"
 
 # --- 1. dry run vs jq -------------------------------------------------------------------------
 events=$work/events.ndjson
@@ -69,12 +68,8 @@ bytes=$(wc -c < "$events")
 # run at least 80% of map's rate on the same events and core.
 rounds=${ROUNDS:-5}
 cores=$(nproc)
-echo "Dry run (one core, all $cores cores) and map (one core), in turns, best of $rounds; jq: one run..."
-dry_time=""; dry_all_time=""; map_time=""
-keep_best() {  # keep_best VARIABLE SECONDS
-    local current=${!1}
-    if [ -z "$current" ] || [ "$(echo "$2 < $current" | bc -l)" = 1 ]; then printf -v "$1" '%s' "$2"; fi
-}
+echo "Dry run (one core, all $cores cores, $cores one-core runs at once) and map (one core), in turns, best of $rounds; jq: one run..."
+dry_time=""; dry_all_time=""; map_time=""; ceiling_time=""
 for _ in $(seq "$rounds"); do
     start=$(now)
     taskset -c "$core" "$binary" deliver --config "$work/workspace.json" --dry-run --jobs 1 --output "$work/deliver.out" "$events" > /dev/null 2>&1
@@ -85,6 +80,7 @@ for _ in $(seq "$rounds"); do
     start=$(now)
     taskset -c "$core" "$binary" map --jobs 1 --config "$work/workspace.json" "$events" > /dev/null 2>&1 || true
     keep_best map_time "$(elapsed_since "$start")"
+    keep_best ceiling_time "$(one_per_core "$cores" "$binary" deliver --config "$work/workspace.json" --dry-run --jobs 1 --output /dev/null "$events")"
 done
 if cmp -s "$work/deliver.out" "$work/deliver-all.out"; then all_same="identical"; else all_same="DIFFERENT from the one-core output"; fi
 start=$(now)
@@ -141,6 +137,8 @@ printf '  %-40s %9.3f %12.0f %9.1f\n' "jq $(jq --version | sed 's/jq-//') (map |
 printf '  deliver --dry-run is %.1fx jq; requests %s\n' "$(echo "$dry_rate / $jq_rate" | bc -l)" "$same"
 printf '  deliver --dry-run --jobs %d (all cores): %.3f s, %.0f events/s, %.2fx one core; requests %s\n' \
     "$cores" "$dry_all_time" "$(echo "$events_count / $dry_all_time" | bc -l)" "$(echo "$dry_time / $dry_all_time" | bc -l)" "$all_same"
+printf '  %d one-core dry runs at once, one per core: %.2fx one alone (the machine'"'"'s yardstick); --jobs %d is %.0f%% of that\n' \
+    "$cores" "$(echo "$cores * $dry_time / $ceiling_time" | bc -l)" "$cores" "$(echo "100 * ($dry_time / $dry_all_time) / ($cores * $dry_time / $ceiling_time)" | bc -l)"
 printf '  clevertap-actions map --jobs 1, same events and core: %.3f s, %.0f events/s; the dry run is %.0f%% of it\n' \
     "$map_time" "$(echo "$events_count / $map_time" | bc -l)" "$(echo "100 * $map_time / $dry_time" | bc -l)"
 echo
