@@ -50,96 +50,15 @@ struct ReadingLoop: Sendable {
     }
 
     func run() -> ReadSummary {
-        let subscriptions = router.subscriptions
-        var summary = ReadSummary(perSubscription: Array(repeating: ReadSummary.Counts(), count: subscriptions.count))
-        var batcher = Batcher(limits: limits)
+        var consumer = PieceConsumer(subscriptions: router.subscriptions, limits: limits, channel: channel,
+                                     deadLetters: deadLetters, control: control, counters: counters)
         var preparer = ItemPreparer(router: router)
-        var uncounted = 0
-        var sinceCheck = 0
-        var stopped = false
-        let clock = ContinuousClock()
-
-        /// Hands a batch to the senders; if the run was abandoned, dead-letters it instead.
-        func hand(_ batch: RecordBatch) {
-            if !channel.put(batch) {
-                let failure = RecordFailure(kind: .interrupted, reason: "interrupted before this record was sent")
-                for entry in batch.entries { deadLetter(failure, subscription: subscriptions[entry.subscription], position: entry.position, event: entry.event, raw: nil, summary: &summary) }
-                counters.addFailed(batch.entries.count)
-            }
-        }
-
-        /// Counts, batches and dead-letters one prepared item of `piece`; false when the run must stop.
-        func consume(_ item: PreparedPiece.Item, of piece: PreparedPiece) -> Bool {
-            switch item {
-            case .idle:
-                for batch in batcher.due(now: clock.now) { hand(batch) }
-                counters.addEvents(uncounted)
-                uncounted = 0
-                if control.currentPhase != .running { stopped = true; return false }
-                return true
-            case .malformed(let position, let message, let raw):
-                summary.malformed += 1
-                deadLetter(RecordFailure(kind: .malformed, reason: message), subscription: nil, position: position,
-                           event: nil, raw: raw, summary: &summary)
-                counters.addFailed(1)
-            case .value(let byteCount, let events):
-                summary.bytesRead += byteCount
-                // `[]` or `{"batch": []}`: read, nothing to deliver; counted so the report adds up.
-                if events.isEmpty { summary.emptyValues += 1 }
-                for index in events {
-                    switch piece.events[index] {
-                    case .failure(let malformed):
-                        summary.malformed += 1
-                        deadLetter(RecordFailure(kind: .malformed, reason: malformed.message), subscription: nil,
-                                   position: malformed.position, event: nil, raw: malformed.raw, summary: &summary)
-                        counters.addFailed(1)
-                    case .success(let event):
-                        summary.eventsRead += 1
-                        uncounted += 1
-                        if event.routes.isEmpty { summary.unmatched += 1 }
-                        for route in piece.routes[event.routes] {
-                            switch route {
-                            case .record(let subscription, let body):
-                                summary.perSubscription[subscription].matched += 1
-                                let entry = BatchEntry(subscription: subscription, action: subscriptions[subscription].action,
-                                                       body: piece.bodies[body], event: event.source, position: event.position)
-                                if let full = batcher.add(entry, now: clock.now) { hand(full) }
-                            case .skipped(let subscription, let reason, let message):
-                                summary.perSubscription[subscription].matched += 1
-                                summary.perSubscription[subscription].skipped[reason, default: 0] += 1
-                                deadLetter(RecordFailure(kind: reason.failureKind, reason: message),
-                                           subscription: subscriptions[subscription], position: event.position,
-                                           event: event.source, raw: nil, summary: &summary)
-                                counters.addFailed(1)
-                            }
-                        }
-                    }
-                }
-            }
-            // A dead letter that could not be written stops the run: every later one would be lost too.
-            if summary.fatalError != nil && deadLetters.hasFailed { return false }
-            sinceCheck += 1
-            if sinceCheck >= 256 {
-                sinceCheck = 0
-                counters.addEvents(uncounted)
-                uncounted = 0
-                if control.currentPhase != .running { stopped = true; return false }
-            }
-            return true
-        }
-
-        /// Every item of `piece` in order; false when the run must stop.
-        func consume(_ piece: PreparedPiece) -> Bool {
-            for item in piece.items where !consume(item, of: piece) { return false }
-            return true
-        }
-
-        inputs: for input in inputs {
+        for input in inputs {
             var reader: InputReader
             do throws(InputError) {
                 reader = try InputReader(path: input, pollMilliseconds: pollMilliseconds)
             } catch {
-                summary.fatalError = summary.fatalError ?? error.description
+                consumer.fail(error.description)
                 continue
             }
             // A regular file of NDJSON is handed over in blocks of lines (no copy per line);
@@ -147,29 +66,28 @@ struct ReadingLoop: Sendable {
             var inBlocks = false
             if reader.isRegularFile(ofAtLeast: 0) {
                 do throws(InputError) { inBlocks = try reader.determineLayout() != .document } catch {
-                    summary.fatalError = summary.fatalError ?? error.description
+                    consumer.fail(error.description)
                     continue
                 }
             }
-            if workers > 1 && reader.isRegularFile(ofAtLeast: parallelThreshold) {
-                let (finished, failure) = consumeInParallel(&reader, inBlocks: inBlocks, consume: consume)
-                if let failure { summary.fatalError = summary.fatalError ?? failure.description }
-                if !finished { break inputs }
-                continue
-            }
-            while true {
-                let next = Self.nextPiece(of: &reader, inBlocks: inBlocks)
-                if let piece = next.piece, !consume(preparer.prepare(piece)) { break inputs }
-                if let failure = next.failure { summary.fatalError = summary.fatalError ?? failure.description }
-                if next.ended { break }
-            }
+            let finished = workers > 1 && reader.isRegularFile(ofAtLeast: parallelThreshold)
+                ? consumeInParallel(&reader, inBlocks: inBlocks, into: &consumer)
+                : consume(&reader, inBlocks: inBlocks, preparer: &preparer, into: &consumer)
+            if !finished { break }
         }
-        counters.addEvents(uncounted)
-        // What was read is sent (or, if the run is being abandoned, dead-lettered by `hand`).
-        for batch in batcher.drain() { hand(batch) }
-        channel.close()
-        summary.interrupted = stopped
-        return summary
+        return consumer.finish()
+    }
+
+    /// Reads, prepares and consumes `reader` on this thread; false when the run must stop. A
+    /// read failure ends this input after what was read before it.
+    private func consume(_ reader: inout InputReader, inBlocks: Bool, preparer: inout ItemPreparer,
+                         into consumer: inout PieceConsumer) -> Bool {
+        while true {
+            let next = Self.nextPiece(of: &reader, inBlocks: inBlocks)
+            if let piece = next.piece, !consumer.consume(preparer.prepare(piece)) { return false }
+            if let failure = next.failure { consumer.fail(failure.description) }
+            if next.ended { return true }
+        }
     }
 
     /// The next piece of `reader`'s input: a block of whole lines (`inBlocks`), or at most
@@ -203,12 +121,12 @@ struct ReadingLoop: Sendable {
         return (items.isEmpty ? nil : .items(items), ended, failure)
     }
 
-    /// Reads `reader` in pieces that `workers` threads prepare, consuming them in input order.
-    /// `finished` is false when the run must stop; a read failure ends this input after what was
-    /// read before it is consumed.
-    private func consumeInParallel(_ reader: inout InputReader, inBlocks: Bool,
-                                   consume: (PreparedPiece) -> Bool) -> (finished: Bool, failure: InputError?) {
+    /// Reads `reader` in pieces that `workers` threads prepare, consuming them in input order;
+    /// false when the run must stop. A read failure ends this input after what was read before
+    /// it is consumed.
+    private func consumeInParallel(_ reader: inout InputReader, inBlocks: Bool, into consumer: inout PieceConsumer) -> Bool {
         var failure: InputError?
+        defer { if let failure { consumer.fail(failure.description) } }
         let router = self.router
         let board = OrderedWorkers<InputPiece, PreparedPiece>(threads: workers) {
             var preparer = ItemPreparer(router: router.forWorker())
@@ -223,18 +141,8 @@ struct ReadingLoop: Sendable {
                 if let error = next.failure { failure = error }
                 readAll = next.ended
             }
-            guard let prepared = board.takeNext() else { return (true, failure) }
-            if !consume(prepared) { return (false, failure) }
-        }
-    }
-
-    private func deadLetter(_ failure: RecordFailure, subscription: DeliverySubscription?, position: InputPosition,
-                            event: SourceEvent?, raw: [UInt8]?, summary: inout ReadSummary) {
-        let writer = deadLetters.writer(forInput: position.source)
-        do throws(DeadLetterWriteError) {
-            try writer.write(DeadLetterEntry(failure: failure, subscription: subscription, position: position, event: event, raw: raw))
-        } catch {
-            summary.fatalError = summary.fatalError ?? error.description
+            guard let prepared = board.takeNext() else { return true }
+            if !consumer.consume(prepared) { return false }
         }
     }
 }
