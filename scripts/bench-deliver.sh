@@ -66,7 +66,7 @@ bytes=$(wc -c < "$events")
 # time each): the VM's speed drifts by a third within a minute, so timing one after the other
 # compared different machines. Issue 12's targets: all cores at least 1.7x one core, and the dry
 # run at least 80% of map's rate on the same events and core.
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-10}  # each round is a few seconds; more of them find the quiet moments of a busy host
 cores=$(nproc)
 echo "Dry run (one core, all $cores cores, $cores one-core runs at once) and map (one core), in turns, best of $rounds; jq: one run..."
 dry_time=""; dry_all_time=""; map_time=""; ceiling_time=""

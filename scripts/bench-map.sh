@@ -65,7 +65,7 @@ best_of() {
 
 # map on one core and on all cores in turns (ROUNDS of them, best time each): the VM's speed
 # drifts by a third within a minute, so timing one after the other compared different machines.
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-10}  # each round is a few seconds; more of them find the quiet moments of a busy host
 cores=$(nproc)
 echo "Timing map on core $core, on all $cores cores, and $cores one-core maps at once, in turns (best of $rounds)..."
 map_time=""; all_time=""; ceiling_time=""
