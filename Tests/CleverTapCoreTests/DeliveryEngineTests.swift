@@ -233,4 +233,17 @@ func dryRunText(inputs: [String], directory: borrowing DeliveryTempDirectory, ba
         #expect(json["deadLettered"] == 1)
         #expect(json["requests"] == 2)
     }
+
+    /// A dry run's request lines are long: they are written as they are, not copied into the
+    /// sink's buffer, and must still come out whole, in order, one per line.
+    @Test func longAndShortLinesKeepTheirOrder() throws {
+        let directory = try DeliveryTempDirectory()
+        let path = directory.path + "/lines.ndjson"
+        let sink = try LineSink.file(path)
+        let long = { (byte: Character) in String(repeating: byte, count: 70_000) }
+        let lines = ["a", long("b"), long("c"), "d", "e", long("f"), "g"]
+        for line in lines { sink.writeLine(Array(line.utf8)) }
+        #expect(sink.flush() == nil)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == lines.joined(separator: "\n") + "\n")
+    }
 }

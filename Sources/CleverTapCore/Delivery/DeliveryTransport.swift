@@ -112,9 +112,16 @@ public final class LineSink: @unchecked Sendable {
         if ownsDescriptor { close(fd) }
     }
 
-    /// Appends `line` plus a newline.
+    /// Appends `line` plus a newline. A long line (a dry run's request) is written as it is,
+    /// after what is buffered, rather than copied into the buffer first.
     public func writeLine(_ line: [UInt8]) {
         lock.withLock {
+            if line.count >= 1 << 16 {
+                flushLocked()
+                if failure == nil { failure = writeAll(fd: fd, line) }
+                buffer.append(0x0A)  // goes out first with what is written next
+                return
+            }
             buffer.append(contentsOf: line)
             buffer.append(0x0A)
             if buffer.count >= 1 << 20 { flushLocked() }
