@@ -51,14 +51,11 @@ binary=$root/.build/release/clevertap-actions
 # standard input; the output of the last run is kept.
 best_of() {
     local runs=$1 output=$2; shift 2
-    local best=""
+    local best="" start
     for _ in $(seq "$runs"); do
-        local start end elapsed
         start=$(now)
         "$@" < "$events" > "$output"
-        end=$(now)
-        elapsed=$(echo "$end - $start" | bc -l)
-        if [ -z "$best" ] || [ "$(echo "$elapsed < $best" | bc -l)" = 1 ]; then best=$elapsed; fi
+        keep_best best "$(elapsed_since "$start")"
     done
     echo "$best"
 }

@@ -80,17 +80,15 @@ struct ItemPreparer {
             block.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 InputReader.forEachLine(in: buffer, firstLine: firstLine) { line, number in
-                    var low = base.distance(to: line.baseAddress ?? base)
-                    var high = low + line.count
-                    while low < high && InputReader.isSpace(buffer[low]) { low += 1 }
-                    while high > low && InputReader.isSpace(buffer[high - 1]) { high -= 1 }
-                    if low == high { return }
+                    let start = base.distance(to: line.baseAddress ?? base)
+                    let value = InputReader.trimmed(buffer, start..<start + line.count)
+                    if value.isEmpty { return }
                     let position = InputPosition(source: source, line: number)
-                    if high - low > InputReader.maximumValueBytes {
+                    if value.count > InputReader.maximumValueBytes {
                         piece.items.append(.malformed(position: position, message: InputReader.longLineMessage, raw: Array(line)))
                         return
                     }
-                    prepareValue(block[low..<high], position: position, singleLine: true, into: &piece)
+                    prepareValue(block[value], position: position, singleLine: true, into: &piece)
                 }
             }
         }

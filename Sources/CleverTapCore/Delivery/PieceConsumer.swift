@@ -119,8 +119,7 @@ struct PieceConsumer {
     private mutating func hand(_ batch: RecordBatch) {
         guard !channel.put(batch) else { return }
         let failure = RecordFailure(kind: .interrupted, reason: "interrupted before this record was sent")
-        for index in batch.entries.indices {
-            let entry = batch.entries[index]
+        for entry in batch.entries {
             deadLetter(failure, subscription: subscriptions[entry.subscription], position: entry.position, event: entry.event, raw: nil)
         }
         counters.addFailed(batch.entries.count)

@@ -185,12 +185,19 @@ extension InputReader {
 
     /// The trimmed line as a value, or nil for a blank line.
     private func lineItem(from lower: Int, to upper: Int, lineNumber: Int) -> RawInputItem? {
-        var low = lower
-        var high = upper
-        while low < high && Self.isSpace(buffer[low]) { low += 1 }
-        while high > low && Self.isSpace(buffer[high - 1]) { high -= 1 }
-        if low == high { return nil }
-        return .value(bytes: Array(buffer[low..<high]), position: InputPosition(source: source, line: lineNumber),
-                      singleLine: true)
+        let value = buffer.withUnsafeBufferPointer { Self.trimmed($0, lower..<upper) }
+        if value.isEmpty { return nil }
+        return .value(bytes: Array(buffer[value]), position: InputPosition(source: source, line: lineNumber), singleLine: true)
+    }
+
+    /// `range` of `bytes` without the whitespace around it: a line's value (empty for a blank
+    /// line). The one rule for lines read one by one and lines split out of a block.
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var low = range.lowerBound
+        var high = range.upperBound
+        while low < high && isSpace(bytes[low]) { low += 1 }
+        while high > low && isSpace(bytes[high - 1]) { high -= 1 }
+        return low..<high
     }
 }
