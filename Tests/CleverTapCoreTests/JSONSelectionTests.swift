@@ -187,8 +187,10 @@ import Testing
     @Test func quickSetupReadsFiveMembers() {
         let pipeline = SubscriptionPipeline(destination: PipelineFixtures.quickSetupDestination())
         guard case .members(let members) = pipeline.eventSelection else { Issue.record("selects everything"); return }
-        #expect(members.map { String(decoding: $0.key, as: UTF8.self) } == ["type", "userId", "timestamp", "traits", "event"])
+        #expect(members.map { String(decoding: $0.key, as: UTF8.self) } == ["type", "userId", "timestamp", "event", "traits"])
         #expect(members.allSatisfy { $0.selection == .all })
+        // Person Attributes are read by nothing but User Upload's profile: captured raw.
+        #expect(members.map(\.rawSlot) == [nil, nil, nil, nil, 0])
     }
 
     @Test func pathsOfTriggersTemplatesAndConditionsAreSelected() throws {
@@ -203,6 +205,56 @@ import Testing
         #expect(Set(inContext.map { String(decoding: $0.key, as: UTF8.self) }) == ["library", "app"])
         let items = top.first { $0.key == Array("properties".utf8) }?.selection
         #expect(items == JSONSelectionTests.selection([["items"]]))
+    }
+
+    /// A raw mark holds only while nothing else reads the value or a part of it, in either order.
+    @Test func rawMarksGiveWayToOtherReads() {
+        var selection = JSONSelectionTests.selection([["context", "ip"]])
+        #expect(selection.insertRaw(path: ["context", "traits"], slot: 0) == 0)
+        #expect(selection.insertRaw(path: ["context", "traits"], slot: 1) == 0)  // the same path shares its slot
+        #expect(selection.insertRaw(path: ["traits"], slot: 1) == 1)
+        guard case .members(let top) = selection, case .members(let context)? = top.first?.selection else {
+            Issue.record("\(selection)"); return
+        }
+        #expect(context.map { $0.rawSlot } == [nil, 0])
+        #expect(top.map { $0.rawSlot } == [nil, 1])
+
+        var marked = selection
+        marked.insert(path: ["traits", "email"])  // a part of it read: built whole
+        #expect(marked.insertRaw(path: ["traits"], slot: 2) == nil)
+        marked.insert(path: ["context"])  // an ancestor read whole
+        #expect(marked == JSONSelectionTests.selection([["context"], ["traits"]]))
+
+        var nested = selection
+        #expect(nested.insertRaw(path: ["traits", "address"], slot: 2) == nil)  // inside a raw value: both built
+        #expect(nested == { var s = JSONSelectionTests.selection([["context", "ip"], ["traits"]]); _ = s.insertRaw(path: ["context", "traits"], slot: 0); return s }())
+        var whole = JSONSelection.all
+        #expect(whole.insertRaw(path: ["traits"], slot: 0) == nil)
+        #expect(whole == .all)
+    }
+
+    /// Only the capturing parse skips a raw member; every other reader builds it.
+    @Test func onlyTheCapturingParseLeavesRawMembersOut() throws {
+        var selection = JSONSelectionTests.selection([["type"]])
+        _ = selection.insertRaw(path: ["traits"], slot: 0)
+        let line = Array(#"{"type":"identify","traits": {"a":[1,{"b":2}]} ,"context":{}}"#.utf8)
+        try line.withUnsafeBufferPointer { buffer in
+            let whole = try JSONParser.parse(buffer)
+            #expect(try JSONParser.parse(buffer, selecting: selection) == whole.restricted(to: JSONSelectionTests.selection([["type"], ["traits"]])))
+            var spans = RawSpans()
+            #expect(try JSONParser.parse(buffer, selecting: selection, capturing: &spans) == whole.restricted(to: JSONSelectionTests.selection([["type"]])))
+            let span = try #require(spans[0])
+            #expect(String(decoding: buffer[span], as: UTF8.self) == #"{"a":[1,{"b":2}]}"#)
+            #expect(spans[1] == nil)
+        }
+        // A document the selective reader leaves to the full parse (an escaped key) has it built.
+        let escaped = Array(#"{"type":"identify","traits":{"a":1},"\u0063ontext":{}}"#.utf8)
+        try escaped.withUnsafeBufferPointer { buffer in
+            var spans = RawSpans()
+            let value = try JSONParser.parse(buffer, selecting: selection, capturing: &spans)
+            #expect(spans.isEmpty)
+            #expect(value == (try JSONParser.parse(buffer)).restricted(to: JSONSelectionTests.selection([["type"], ["traits"]])))
+        }
     }
 
     @Test(arguments: [
@@ -233,9 +285,12 @@ import Testing
             for line in lines {
                 let bytes = Array(line.utf8)
                 let (full, part) = try bytes.withUnsafeBufferPointer { buffer in
-                    (try JSONParser.parse(buffer), try EventDecoder.parse(buffer, selecting: selection))
+                    (try JSONParser.parse(buffer), try JSONParser.parse(buffer, selecting: selection))
                 }
                 #expect(pipeline.process(part) == pipeline.process(full), "\(line)")
+                // With raw parts captured, as `map` and `deliver` read: the same records, as bytes.
+                let captured = try RawProfileTests.streamed(pipeline, line, capturing: true)
+                #expect(captured.lines == (try RawProfileTests.streamed(pipeline, line, capturing: false).lines), "\(line)")
                 compared += pipeline.process(full).count
             }
         }

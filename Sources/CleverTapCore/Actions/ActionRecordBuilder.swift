@@ -81,6 +81,34 @@ public enum ActionRecordBuilder {
         }
     }
 
+    /// User Upload's record written straight into `out`: Person Attributes from `profile` (the raw
+    /// JSON a mapping's `profileData` path chose), the other fields from `mapped`, the bytes being
+    /// those `JSONWriter` writes of `build(.userUpload, …)`'s record; returns that record's
+    /// warnings. Nil, with `out` as it was, for a profile the tree must build (`RawProfileWriter`)
+    /// or options other than flattening.
+    static func writeUpload(_ mapped: JSONValue?, profile: UnsafeBufferPointer<UInt8>, options: RecordOptions,
+                            into out: inout [UInt8]) throws(RecordError) -> [String]? {
+        guard options.nestedObjects == .flatten else { return nil }
+        let fields = mapped?.objectValue ?? JSONObject()
+        let identity = try identityText(fields["identity"])
+        var warnings: [String] = []
+        let ts = timestamp(fields["ts"], convert: options.convertTimestamps, warnings: &warnings)
+        let mark = out.count
+        out.append(contentsOf: #"{"type":"profile","identity":"#.utf8)
+        JSONWriter.writeString(identity, into: &out)
+        if let ts {
+            out.append(contentsOf: #","ts":"#.utf8)
+            JSONWriter.writeInteger(ts, into: &out)
+        }
+        out.append(contentsOf: #","profileData":"#.utf8)
+        guard RawProfileWriter.write(profile, convertTimestamps: options.convertTimestamps, into: &out) else {
+            out.removeSubrange(mark...)
+            return nil
+        }
+        out.append(UInt8(ascii: "}"))
+        return warnings
+    }
+
     static func identityText(_ value: JSONValue?) throws(RecordError) -> String {
         let text: String
         switch value {

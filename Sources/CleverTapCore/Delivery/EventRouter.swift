@@ -48,7 +48,7 @@ public protocol EventRouter: Sendable {
     /// and each record's encoded body to `bodies` (one buffer for many events: no allocation per
     /// record). With `only`, just that subscription is tried (an event re-fed from a dead-letter
     /// file).
-    func route(_ event: JSONValue, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8])
+    func route(_ event: InputEvent, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8])
 
     /// The parts of an event `route` reads (`JSONSelection`): readers parse only these.
     var eventSelection: JSONSelection { get }

@@ -25,12 +25,24 @@ public struct InputEvent: Sendable {
     /// Set when the event came back from a dead-letter file: the id of the subscription whose
     /// record failed, so only that subscription takes it again (others already processed it).
     public var retryOnlySubscriptionID: String?
+    /// Where in `source`'s raw bytes the parts the selection marked raw are (empty unless the
+    /// event is a whole one-line value parsed with `parse(_:selecting:capturing:)`).
+    public var rawSpans: RawSpans
 
-    public init(value: JSONValue, position: InputPosition, source: SourceEvent, retryOnlySubscriptionID: String? = nil) {
+    public init(value: JSONValue, position: InputPosition, source: SourceEvent, retryOnlySubscriptionID: String? = nil,
+                rawSpans: RawSpans = RawSpans()) {
         self.value = value
         self.position = position
         self.source = source
         self.retryOnlySubscriptionID = retryOnlySubscriptionID
+        self.rawSpans = rawSpans
+    }
+
+    /// Calls `body` with the event's bytes and raw spans, or nil when nothing was captured.
+    @inline(__always)
+    public func withRawEvent<Result>(_ body: (RawEvent?) -> Result) -> Result {
+        guard !rawSpans.isEmpty, case .raw(let bytes) = source else { return body(nil) }
+        return bytes.withUnsafeBufferPointer { body(RawEvent(bytes: $0, spans: rawSpans)) }
     }
 }
 
@@ -73,13 +85,16 @@ public enum EventDecoder {
     }
 
     /// Parses a one-line value building only `selection` (from `selection(reading:)`) of an
-    /// event: the rest of it is never read, and its bytes are what is kept. A batch envelope or a
-    /// dead-letter line, which are taken apart and written back as values, is parsed whole.
+    /// event: the rest of it is never read, and its bytes are what is kept; the parts the
+    /// selection marks raw are captured in `spans`, not built. A batch envelope or a dead-letter
+    /// line, which are taken apart and written back as values, is parsed whole.
     @inline(__always)
-    public static func parse(_ line: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {
-        let value = try JSONParser.parse(line, selecting: selection)
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection,
+                             capturing spans: inout RawSpans) throws(JSONParseError) -> JSONValue {
+        let value = try JSONParser.parse(line, selecting: selection, capturing: &spans)
         if case .members = selection, case .object(let object) = value, object["type"] == nil,
            object["batch"] != nil || object["reason"] != nil {
+            spans = RawSpans()
             return try JSONParser.parse(line)
         }
         return value
@@ -97,9 +112,10 @@ public enum EventDecoder {
     /// event's `SourceEvent.raw` then shares.
     public static func decode(bytes: ArraySlice<UInt8>, position: InputPosition, singleLine: Bool, selecting selection: JSONSelection = .all,
                               into events: inout [Result<InputEvent, MalformedInput>]) {
+        var spans = RawSpans()
         let parsed: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(JSONParseError) {
-                return .success(try singleLine ? parse(buffer, selecting: selection) : JSONParser.parse(buffer))
+                return .success(try singleLine ? parse(buffer, selecting: selection, capturing: &spans) : JSONParser.parse(buffer))
             } catch { return .failure(error) }
         }
         switch parsed {
@@ -110,12 +126,13 @@ public enum EventDecoder {
             events.append(.failure(MalformedInput(
                 position: at, message: "invalid JSON at column \(column): \(error.message)", raw: Array(bytes))))
         case .success(let value):
-            decode(value: value, position: position, source: singleLine ? .raw(bytes) : .value(value), into: &events)
+            decode(value: value, position: position, source: singleLine ? .raw(bytes) : .value(value), rawSpans: spans, into: &events)
         }
     }
 
-    /// Decodes an already parsed top-level value.
-    public static func decode(value: JSONValue, position: InputPosition, source: SourceEvent,
+    /// Decodes an already parsed top-level value; `rawSpans` (the spans captured of it, in
+    /// `source`'s raw bytes) go with it when it is itself an event.
+    public static func decode(value: JSONValue, position: InputPosition, source: SourceEvent, rawSpans: RawSpans = RawSpans(),
                               into events: inout [Result<InputEvent, MalformedInput>]) {
         guard case .object(let object) = value else {
             if case .array(let elements) = value {
@@ -172,6 +189,6 @@ public enum EventDecoder {
                 return
             }
         }
-        events.append(.success(InputEvent(value: value, position: position, source: source)))
+        events.append(.success(InputEvent(value: value, position: position, source: source, rawSpans: rawSpans)))
     }
 }

@@ -105,7 +105,7 @@ struct ItemPreparer {
         for result in decoded {
             piece.events.append(result.map { event in
                 let start = piece.routes.count
-                router.route(event.value, only: event.retryOnlySubscriptionID.flatMap { indexByID[$0] },
+                router.route(event, only: event.retryOnlySubscriptionID.flatMap { indexByID[$0] },
                              into: &piece.routes, bodies: &piece.bodies)
                 return RoutedEvent(source: event.source, position: event.position, routes: start..<piece.routes.count)
             })

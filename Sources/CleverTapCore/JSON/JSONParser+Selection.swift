@@ -10,11 +10,33 @@ extension JSONParser {
     /// Anything unusual (an escaped key, more than 128 keys in the objects open at once) falls
     /// back to the full parse, cut down to the selection: rare shapes cost time, never correctness.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        var spans: RawSpans?
+        return try parse(buffer, selecting: selection, spans: &spans)
+    }
+
+    /// `parse(_:selecting:)`, except that members the selection marks raw
+    /// (`JSONSelection.Member.rawSlot`) are checked and skipped like unselected ones, and where
+    /// each was is recorded in `spans`: a reader that writes them out as they are needs no tree of
+    /// them. A document the selective reader leaves to the full parse has every raw member built
+    /// (`spans` then comes back empty), so the value is always in the tree or in a span.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection,
+                             capturing spans: inout RawSpans) throws(JSONParseError) -> JSONValue {
+        var captured: RawSpans? = RawSpans()
+        let value = try parse(buffer, selecting: selection, spans: &captured)
+        spans = captured ?? RawSpans()
+        return value
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection,
+                              spans: inout RawSpans?) throws(JSONParseError) -> JSONValue {
         let built = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * SelectiveReader.maximumScannedKeys) { keys in
-            var reader = SelectiveReader(reader: Reader(bytes: buffer), keys: keys)
-            return reader.document(selection)
+            var reader = SelectiveReader(reader: Reader(bytes: buffer), keys: keys, spans: spans)
+            let value = reader.document(selection)
+            spans = reader.spans
+            return value
         }
         if let built { return built }
+        if spans != nil { spans = RawSpans() }
         return try parse(buffer).restricted(to: selection)
     }
 }
@@ -29,10 +51,13 @@ struct SelectiveReader {
     /// Beyond this many keys in the open objects the document is left to the full parser (events
     /// have a few dozen; the full parser checks wide objects through a set).
     static let maximumScannedKeys = 128
+    /// Where raw-marked members were, when the caller captures them; nil builds them whole.
+    private(set) var spans: RawSpans?
 
-    init(reader: JSONParser.Reader, keys: UnsafeMutableBufferPointer<Int>) {
+    init(reader: JSONParser.Reader, keys: UnsafeMutableBufferPointer<Int>, spans: RawSpans? = nil) {
         self.reader = reader
         self.keys = keys
+        self.spans = spans
     }
 
     private var bytes: UnsafeBufferPointer<UInt8> { reader.bytes }
@@ -108,9 +133,16 @@ struct SelectiveReader {
                 if members.isEmpty { members.reserveCapacity(8) }
                 members.append(JSONObject.Member(key: String(decoding: key, as: UTF8.self), value: value))
             } else if let chosen = selection.member(key) {
-                guard let value = value(chosen.selection, depth: depth) else { return nil }
-                if members.isEmpty { members.reserveCapacity(8) }
-                members.append(JSONObject.Member(key: chosen.name, value: value))
+                if let slot = chosen.rawSlot, spans != nil {
+                    // Checked as strictly as a skipped value; its reader writes it from these bytes.
+                    let start = reader.index
+                    guard skipValue(depth: depth) else { return nil }
+                    spans?.record(start..<reader.index, slot: slot)
+                } else {
+                    guard let value = value(chosen.selection, depth: depth) else { return nil }
+                    if members.isEmpty { members.reserveCapacity(8) }
+                    members.append(JSONObject.Member(key: chosen.name, value: value))
+                }
             } else {
                 guard skipValue(depth: depth) else { return nil }
             }

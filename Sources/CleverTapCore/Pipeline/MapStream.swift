@@ -80,7 +80,10 @@ public enum MapStream {
             switch result {
             case .success(let event):
                 summary.events += 1
-                map(event.value, line: event.position.line, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
+                event.withRawEvent { raw in
+                    map(event.value, raw: raw, line: event.position.line, pipeline: pipeline, prefixes: prefixes, summary: &summary,
+                        into: &out)
+                }
             case .failure(let problem):
                 summary.invalidLines += 1
                 writeItemError(problem.message, at: problem.position, into: &out)
@@ -109,8 +112,9 @@ public enum MapStream {
                         prefixes: RecordPrefixes, summary: inout MapSummary, into out: inout [UInt8]) {
         if isBlank(line) { return }
         let event: JSONValue
+        var spans = RawSpans()
         do throws(JSONParseError) {
-            event = try EventDecoder.parse(line, selecting: selection)
+            event = try EventDecoder.parse(line, selecting: selection, capturing: &spans)
         } catch {
             summary.invalidLines += 1
             let column = error.lineAndColumn(in: line).column
@@ -131,19 +135,27 @@ public enum MapStream {
             return
         }
         summary.events += 1
-        map(event, line: number, pipeline: pipeline, prefixes: prefixes, summary: &summary, into: &out)
+        map(event, raw: RawEvent(bytes: line, spans: spans), line: number, pipeline: pipeline, prefixes: prefixes,
+            summary: &summary, into: &out)
     }
 
     /// One event through the pipeline: a line per record or failure.
     @inline(__always)
-    static func map(_ event: JSONValue, line: Int, pipeline: SubscriptionPipeline, prefixes: RecordPrefixes,
+    static func map(_ event: JSONValue, raw: RawEvent?, line: Int, pipeline: SubscriptionPipeline, prefixes: RecordPrefixes,
                     summary: inout MapSummary, into out: inout [UInt8]) {
-        pipeline.forEachOutcome(event) { index, outcome in
-            switch outcome {
-            case .record(_, _, let record):
+        pipeline.forEachOutcome(event, raw: raw, writingInto: &out) { index, output, out in
+            switch output {
+            case .written(let bytes, let warnings):
+                // The record went straight to the output; its line's prefix goes before it.
                 summary.records += 1
-                writeRecord(prefix: prefixes.prefixes[index], record: record, into: &out)
-            case .failed(let subscription, let reason):
+                out.insert(contentsOf: prefixes.prefixes[index], at: bytes.lowerBound)
+                finishRecord(warnings: warnings, into: &out)
+            case .outcome(.record(_, _, let record)):
+                summary.records += 1
+                out.append(contentsOf: prefixes.prefixes[index])
+                JSONWriter.write(record.record, into: &out)
+                finishRecord(warnings: record.warnings, into: &out)
+            case .outcome(.failed(let subscription, let reason)):
                 summary.failures += 1
                 writeFailure(subscription: subscription, line: line, reason: reason.description, into: &out)
             }
@@ -156,12 +168,11 @@ public enum MapStream {
         return true
     }
 
-    static func writeRecord(prefix: [UInt8], record: ActionRecord, into out: inout [UInt8]) {
-        out.append(contentsOf: prefix)
-        JSONWriter.write(record.record, into: &out)
-        if !record.warnings.isEmpty {
+    /// What follows a record's JSON on its line: its warnings, if any, and the end of the line.
+    static func finishRecord(warnings: [String], into out: inout [UInt8]) {
+        if !warnings.isEmpty {
             out.append(contentsOf: #","warnings":"#.utf8)
-            JSONWriter.write(.array(record.warnings.map { .string($0) }), into: &out)
+            JSONWriter.write(.array(warnings.map { .string($0) }), into: &out)
         }
         out.append(contentsOf: "}\n".utf8)
     }

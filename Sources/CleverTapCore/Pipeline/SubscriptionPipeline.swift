@@ -69,6 +69,8 @@ public struct SubscriptionPipeline: Sendable {
         let trigger: Trigger
         let mapping: CompiledMapping
         let options: RecordOptions
+        /// Set when Person Attributes can be written from the event's bytes (see `RawProfile`).
+        var rawProfile: RawProfile?
     }
 
     let stages: [Stage]
@@ -81,6 +83,9 @@ public struct SubscriptionPipeline: Sendable {
     public var subscriptions: [SubscriptionRef] { stages.map(\.subscription) }
     /// The parts of an event the running triggers and mappings read: what a reader must parse
     /// (`JSONParser.parse(_:selecting:)`) for every outcome to be the one the whole event gives.
+    /// Person Attributes that can be written from the event's bytes are marked raw: a reader that
+    /// captures them (`parse(_:selecting:capturing:)`) passes their spans to
+    /// `forEachOutcome(_:raw:only:writingInto:_:)` instead of building them.
     public let eventSelection: JSONSelection
 
     /// Compiles `destination`'s enabled subscriptions.
@@ -126,20 +131,15 @@ public struct SubscriptionPipeline: Sendable {
                 if !trigger.warnings.isEmpty {
                     warnings.append(SubscriptionProblem(subscription: ref, messages: trigger.warnings.map { "trigger: \($0)" }))
                 }
-                stages.append(Stage(subscription: ref, trigger: trigger, mapping: mapping,
-                                    options: RecordOptions(convertTimestamps: subscription.convertTimestamps,
-                                                           nestedObjects: nestedObjects)))
+                let options = RecordOptions(convertTimestamps: subscription.convertTimestamps, nestedObjects: nestedObjects)
+                stages.append(Stage(subscription: ref, trigger: trigger, mapping: mapping, options: options,
+                                    rawProfile: RawProfile(action: subscription.action, mapping: mapping, options: options)))
             } else {
                 problems.append(SubscriptionProblem(subscription: ref, messages: messages))
             }
         }
+        eventSelection = RawProfile.selection(for: &stages)
         self.stages = stages
-        var selection = JSONSelection.nothing
-        for stage in stages {
-            stage.trigger.addReads(to: &selection)
-            stage.mapping.addReads(to: &selection)
-        }
-        eventSelection = selection
         self.problems = problems
         self.warnings = warnings
     }
@@ -154,19 +154,24 @@ public struct SubscriptionPipeline: Sendable {
             let stage = stages[index]
             if let only, stage.subscription.id != only { continue }
             guard stage.trigger.matches(event) else { continue }
-            let mapped: JSONValue?
-            do throws(MappingError) {
-                mapped = try stage.mapping.apply(to: event)
-            } catch {
-                body(index, .failed(subscription: stage.subscription, reason: .mapping(error)))
-                continue
-            }
-            do throws(RecordError) {
-                let record = try ActionRecordBuilder.build(stage.subscription.action, from: mapped, options: stage.options)
-                body(index, .record(subscription: stage.subscription, action: stage.subscription.action, record: record))
-            } catch {
-                body(index, .failed(subscription: stage.subscription, reason: .record(error)))
-            }
+            body(index, outcome(of: stage, for: event))
+        }
+    }
+
+    /// What `stage`, whose trigger matched, makes of `event`.
+    @inline(__always)
+    func outcome(of stage: Stage, for event: JSONValue) -> PipelineOutcome {
+        let mapped: JSONValue?
+        do throws(MappingError) {
+            mapped = try stage.mapping.apply(to: event)
+        } catch {
+            return .failed(subscription: stage.subscription, reason: .mapping(error))
+        }
+        do throws(RecordError) {
+            let record = try ActionRecordBuilder.build(stage.subscription.action, from: mapped, options: stage.options)
+            return .record(subscription: stage.subscription, action: stage.subscription.action, record: record)
+        } catch {
+            return .failed(subscription: stage.subscription, reason: .record(error))
         }
     }
 
