@@ -48,7 +48,9 @@ public protocol EventRouter: Sendable {
     /// and each record's encoded body to `bodies` (one buffer for many events: no allocation per
     /// record). With `only`, just that subscription is tried (an event re-fed from a dead-letter
     /// file).
-    func route(_ event: InputEvent, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8])
+    /// `raw` is the event's one-line text with the spans of the parts its selection marks raw
+    /// (`JSONParser.parse(_:selecting:capturing:)`), nil when none were captured.
+    func route(_ event: JSONValue, raw: RawEvent?, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8])
 
     /// The parts of an event `route` reads (`JSONSelection`): readers parse only these.
     var eventSelection: JSONSelection { get }

@@ -75,6 +75,14 @@ public enum EventDecoder {
         return items
     }
 
+    /// False for what may be a batch envelope or a dead-letter line (objects without a `type`
+    /// holding `batch` or `reason`): anything else `decode(value:…)` takes as one event as it is,
+    /// so a reader may route it without going through `decode`.
+    @inline(__always)
+    public static func isPlainEvent(_ object: JSONObject) -> Bool {
+        object["type"] != nil || (object["batch"] == nil && object["reason"] == nil)
+    }
+
     /// What to parse of a one-line value for subscriptions that read `reads`
     /// (`SubscriptionPipeline.eventSelection`): those parts, and the keys that tell an event from
     /// a batch envelope or a dead-letter line.
@@ -92,8 +100,7 @@ public enum EventDecoder {
     public static func parse(_ line: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection,
                              capturing spans: inout RawSpans) throws(JSONParseError) -> JSONValue {
         let value = try JSONParser.parse(line, selecting: selection, capturing: &spans)
-        if case .members = selection, case .object(let object) = value, object["type"] == nil,
-           object["batch"] != nil || object["reason"] != nil {
+        if case .members = selection, case .object(let object) = value, !isPlainEvent(object) {
             spans = RawSpans()
             return try JSONParser.parse(line)
         }
@@ -166,7 +173,7 @@ public enum EventDecoder {
             }
             return
         }
-        if object["type"] == nil, case .string? = object["reason"] {
+        if !isPlainEvent(object), case .string? = object["reason"] {
             let retryID = object["subscriptionId"]?.stringValue
             if case .object? = object["event"], let event = object["event"] {
                 events.append(.success(InputEvent(value: event, position: position, source: .value(event),

@@ -99,17 +99,36 @@ struct ItemPreparer {
     /// One value's events, routed, into `piece`.
     private mutating func prepareValue(_ bytes: ArraySlice<UInt8>, position: InputPosition, singleLine: Bool,
                                        into piece: inout PreparedPiece) {
+        if singleLine && prepareEvent(bytes, position: position, into: &piece) { return }
         decoded.removeAll(keepingCapacity: true)
         EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, selecting: selection, into: &decoded)
         let first = piece.events.count
         for result in decoded {
             piece.events.append(result.map { event in
                 let start = piece.routes.count
-                router.route(event, only: event.retryOnlySubscriptionID.flatMap { indexByID[$0] },
-                             into: &piece.routes, bodies: &piece.bodies)
+                event.withRawEvent { raw in
+                    router.route(event.value, raw: raw, only: event.retryOnlySubscriptionID.flatMap { indexByID[$0] },
+                                 into: &piece.routes, bodies: &piece.bodies)
+                }
                 return RoutedEvent(source: event.source, position: event.position, routes: start..<piece.routes.count)
             })
         }
         piece.items.append(.value(byteCount: bytes.count + 1, events: first..<piece.events.count))
+    }
+
+    /// A one-line value that is a plain event (the usual line), parsed and routed straight from
+    /// its bytes: no `InputEvent` made and copied, its raw parts written from the line. False for
+    /// anything `EventDecoder.decode` must take apart or report (an envelope, an array, bad JSON).
+    private mutating func prepareEvent(_ bytes: ArraySlice<UInt8>, position: InputPosition, into piece: inout PreparedPiece) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var spans = RawSpans()
+            guard case .object(let object)? = try? EventDecoder.parse(buffer, selecting: selection, capturing: &spans),
+                  EventDecoder.isPlainEvent(object) else { return false }
+            let start = piece.routes.count
+            router.route(.object(object), raw: RawEvent(bytes: buffer, spans: spans), only: nil, into: &piece.routes, bodies: &piece.bodies)
+            piece.items.append(.value(byteCount: bytes.count + 1, events: piece.events.count..<piece.events.count + 1))
+            piece.events.append(.success(RoutedEvent(source: .raw(bytes), position: position, routes: start..<piece.routes.count)))
+            return true
+        }
     }
 }

@@ -18,21 +18,19 @@ public struct PipelineRouter: EventRouter {
 
     public func forWorker() -> any EventRouter { PipelineRouter(pipeline: pipeline.compiledAgain()) }
 
-    public func route(_ event: InputEvent, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8]) {
+    public func route(_ event: JSONValue, raw: RawEvent?, only: Int?, into results: inout [RouteResult], bodies: inout [UInt8]) {
         // `subscriptions` is the pipeline's own list, so its index is the pipeline's.
-        event.withRawEvent { raw in
-            pipeline.forEachOutcome(event.value, raw: raw, only: only.map { subscriptions[$0].id }, writingInto: &bodies) { index, output, bodies in
-                switch output {
-                case .written(let body, _):
-                    // Only User Upload profiles are written raw: their body is the record's JSON.
-                    results.append(.record(subscription: index, body: body))
-                case .outcome(.record(_, let action, let record)):
-                    let start = bodies.count
-                    BatchEntry.appendBody(of: record.record, for: action, into: &bodies)
-                    results.append(.record(subscription: index, body: start..<bodies.count))
-                case .outcome(.failed(_, let failure)):
-                    results.append(.skipped(subscription: index, reason: SkipReason(failure), message: failure.description))
-                }
+        pipeline.forEachOutcome(event, raw: raw, only: only.map { subscriptions[$0].id }, writingInto: &bodies) { index, output, bodies in
+            switch output {
+            case .written(let body, _):
+                // Only User Upload profiles are written raw: their body is the record's JSON.
+                results.append(.record(subscription: index, body: body))
+            case .outcome(.record(_, let action, let record)):
+                let start = bodies.count
+                BatchEntry.appendBody(of: record.record, for: action, into: &bodies)
+                results.append(.record(subscription: index, body: start..<bodies.count))
+            case .outcome(.failed(_, let failure)):
+                results.append(.skipped(subscription: index, reason: SkipReason(failure), message: failure.description))
             }
         }
     }

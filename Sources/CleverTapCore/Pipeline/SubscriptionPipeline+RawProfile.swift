@@ -36,14 +36,15 @@ struct RawProfile: Sendable {
         }
         var slotsUsed = 0
         for index in stages.indices {
-            guard let plan = stages[index].rawProfile else { continue }
+            guard var plan = stages[index].rawProfile else { continue }
             let keys = plan.path.segments.lazy.map(\.key)
             guard slotsUsed < RawSpans.capacity, let slot = selection.insertRaw(path: keys, slot: slotsUsed) else {
                 selection.insert(path: keys)  // no-op when `insertRaw` inserted it
-                stages[index].rawProfile = nil
+                stages[index] = stages[index].with(rawProfile: nil)
                 continue
             }
-            stages[index].rawProfile?.slot = slot
+            plan.slot = slot
+            stages[index] = stages[index].with(rawProfile: plan)
             if slot == slotsUsed { slotsUsed += 1 }
         }
         return selection

@@ -64,13 +64,28 @@ public struct SubscriptionProblem: Sendable, Hashable, CustomStringConvertible {
 /// This is the one path `map`, `send-test`, `deliver` and the wizard's preview share, so a
 /// record looks the same wherever it is produced.
 public struct SubscriptionPipeline: Sendable {
-    struct Stage: Sendable {
+    /// A class: every event visits every stage, and copying a struct of this many references
+    /// cost a retain and a release of each, per stage per event.
+    final class Stage: Sendable {
         let subscription: SubscriptionRef
         let trigger: Trigger
         let mapping: CompiledMapping
         let options: RecordOptions
         /// Set when Person Attributes can be written from the event's bytes (see `RawProfile`).
-        var rawProfile: RawProfile?
+        let rawProfile: RawProfile?
+
+        init(subscription: SubscriptionRef, trigger: Trigger, mapping: CompiledMapping, options: RecordOptions, rawProfile: RawProfile?) {
+            self.subscription = subscription
+            self.trigger = trigger
+            self.mapping = mapping
+            self.options = options
+            self.rawProfile = rawProfile
+        }
+
+        /// This stage with another raw-profile plan.
+        func with(rawProfile: RawProfile?) -> Stage {
+            Stage(subscription: subscription, trigger: trigger, mapping: mapping, options: options, rawProfile: rawProfile)
+        }
     }
 
     let stages: [Stage]
