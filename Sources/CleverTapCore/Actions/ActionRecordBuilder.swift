@@ -82,17 +82,16 @@ public enum ActionRecordBuilder {
     }
 
     /// User Upload's record written straight into `out`: Person Attributes from `profile` (the raw
-    /// JSON a mapping's `profileData` path chose), the other fields from `mapped`, the bytes being
+    /// JSON a mapping's `profileData` path chose), Identity and `ts` as mapped, the bytes being
     /// those `JSONWriter` writes of `build(.userUpload, …)`'s record; returns that record's
     /// warnings. Nil, with `out` as it was, for a profile the tree must build (`RawProfileWriter`)
     /// or options other than flattening.
-    static func writeUpload(_ mapped: JSONValue?, profile: UnsafeBufferPointer<UInt8>, options: RecordOptions,
-                            into out: inout [UInt8]) throws(RecordError) -> [String]? {
+    static func writeUpload(identity mappedIdentity: JSONValue?, ts mappedTimestamp: JSONValue?, profile: UnsafeBufferPointer<UInt8>,
+                            options: RecordOptions, into out: inout [UInt8]) throws(RecordError) -> [String]? {
         guard options.nestedObjects == .flatten else { return nil }
-        let fields = mapped?.objectValue ?? JSONObject()
-        let identity = try identityText(fields["identity"])
+        let identity = try identityText(mappedIdentity)
         var warnings: [String] = []
-        let ts = timestamp(fields["ts"], convert: options.convertTimestamps, warnings: &warnings)
+        let ts = timestamp(mappedTimestamp, convert: options.convertTimestamps, warnings: &warnings)
         let mark = out.count
         out.append(contentsOf: #"{"type":"profile","identity":"#.utf8)
         JSONWriter.writeString(identity, into: &out)

@@ -22,12 +22,6 @@ public struct CompiledMapping: Sendable {
         root = node
     }
 
-    /// A mapping compiled from part of another (`RawProfile`'s fields other than the profile).
-    init(root: MappingNode, source: JSONValue) {
-        self.source = source
-        self.root = root
-    }
-
     /// Convenience for a subscription's mapping object.
     public init(_ mapping: JSONObject) throws(MappingError) {
         try self.init(.object(mapping))

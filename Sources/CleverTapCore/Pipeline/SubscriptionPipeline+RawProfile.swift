@@ -3,10 +3,18 @@
 /// the record is written from them (`ActionRecordBuilder.writeUpload`) and no tree of the profile
 /// is built; the identity and `ts` still come from the tree.
 struct RawProfile: Sendable {
+    /// A mapped field other than the profile, and what the record makes of it.
+    struct Field: Sendable {
+        enum Role: Sendable { case identity, timestamp, unused }
+        let node: MappingNode
+        let role: Role
+    }
+
     /// Where Person Attributes are in the event.
     let path: EventPath
-    /// The mapping without `profileData`: the fields read from the tree.
-    let otherFields: CompiledMapping
+    /// The mapping's other fields, in its order, read from the tree: resolved one by one, with no
+    /// object built of them, and the first failing directive is the one the whole mapping reports.
+    let otherFields: [Field]
     /// Which of `RawSpans`' slots holds the profile's bytes.
     var slot = 0
 
@@ -16,12 +24,26 @@ struct RawProfile: Sendable {
         guard action == .userUpload, options.nestedObjects == .flatten, case .object(let members) = mapping.root,
               let profile = members.first(where: { $0.key == "profileData" }), case .path(let path) = profile.node,
               !path.isRoot else { return nil }
-        var source = JSONObject()
-        for member in mapping.source.objectValue ?? JSONObject() where member.key != "profileData" {
-            source.appendUnchecked(key: member.key, value: member.value)
-        }
         self.path = path
-        otherFields = CompiledMapping(root: .object(members.filter { $0.key != "profileData" }), source: .object(source))
+        otherFields = members.filter { $0.key != "profileData" }.map { member in
+            Field(node: member.node, role: member.key == "identity" ? .identity : member.key == "ts" ? .timestamp : .unused)
+        }
+    }
+
+    /// Identity and `ts` as the mapping gives them for `event`.
+    @inline(__always)
+    func fields(of event: JSONValue) throws(MappingError) -> (identity: JSONValue?, ts: JSONValue?) {
+        var identity: JSONValue?
+        var ts: JSONValue?
+        for field in otherFields {
+            let value = try field.node.resolve(event)
+            switch field.role {
+            case .identity: identity = value
+            case .timestamp: ts = value
+            case .unused: break
+            }
+        }
+        return (identity, ts)
     }
 
     /// What the stages read, their raw profiles marked where nothing else reads them; a stage
@@ -32,7 +54,11 @@ struct RawProfile: Sendable {
         var selection = JSONSelection.nothing
         for stage in stages {
             stage.trigger.addReads(to: &selection)
-            (stage.rawProfile?.otherFields ?? stage.mapping).addReads(to: &selection)
+            if let plan = stage.rawProfile {
+                for field in plan.otherFields { field.node.addReads(to: &selection) }
+            } else {
+                stage.mapping.addReads(to: &selection)
+            }
         }
         var slotsUsed = 0
         for index in stages.indices {
@@ -76,9 +102,9 @@ extension SubscriptionPipeline {
                 body(index, .outcome(outcome(of: stage, for: event)), &out)
                 continue
             }
-            let mapped: JSONValue?
+            let fields: (identity: JSONValue?, ts: JSONValue?)
             do throws(MappingError) {
-                mapped = try plan.otherFields.apply(to: event)
+                fields = try plan.fields(of: event)
             } catch {
                 body(index, .outcome(.failed(subscription: stage.subscription, reason: .mapping(error))), &out)
                 continue
@@ -86,7 +112,8 @@ extension SubscriptionPipeline {
             let start = out.count
             let warnings: [String]?
             do throws(RecordError) {
-                warnings = try ActionRecordBuilder.writeUpload(mapped, profile: profile, options: stage.options, into: &out)
+                warnings = try ActionRecordBuilder.writeUpload(identity: fields.identity, ts: fields.ts, profile: profile,
+                                                               options: stage.options, into: &out)
             } catch {
                 body(index, .outcome(.failed(subscription: stage.subscription, reason: .record(error))), &out)
                 continue
