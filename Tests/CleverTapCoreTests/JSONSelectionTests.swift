@@ -187,10 +187,10 @@ import Testing
     @Test func quickSetupReadsFiveMembers() {
         let pipeline = SubscriptionPipeline(destination: PipelineFixtures.quickSetupDestination())
         guard case .members(let members) = pipeline.eventSelection else { Issue.record("selects everything"); return }
-        #expect(members.map { String(decoding: $0.key, as: UTF8.self) } == ["type", "userId", "timestamp", "event", "traits"])
+        #expect(members.map { String(decoding: $0.key, as: UTF8.self) } == ["type", "userId", "event", "traits", "timestamp"])
         #expect(members.allSatisfy { $0.selection == .all })
-        // Person Attributes are read by nothing but User Upload's profile: captured raw.
-        #expect(members.map(\.rawSlot) == [nil, nil, nil, nil, 0])
+        // Person Attributes and `ts` are read by nothing but User Upload's record: captured raw.
+        #expect(members.map(\.rawSlot) == [nil, nil, nil, 0, 1])
     }
 
     @Test func pathsOfTriggersTemplatesAndConditionsAreSelected() throws {

@@ -79,6 +79,14 @@ import Testing
         (0..<levels).reversed().reduce(#"{"leaf":1}"#) { inner, level in #"{"k\#(level)":"# + inner + "}" }
     }
 
+    /// Whether `RawProfileWriter` writes `traits` itself (true) or leaves it to the tree.
+    static func writtenFromBytes(_ traits: String) -> Bool {
+        var out: [UInt8] = [1, 2, 3]
+        let written = Array(traits.utf8).withUnsafeBufferPointer { RawProfileWriter.write($0, convertTimestamps: true, into: &out) }
+        if !written { #expect(out == [1, 2, 3], "a declined profile leaves the buffer as it was") }
+        return written
+    }
+
     @Test(arguments: profiles.indices)
     func aProfileFromItsBytesIsTheTreesProfile(_ index: Int) throws {
         let (traits, raw) = Self.profiles[index]
@@ -86,7 +94,7 @@ import Testing
         let fromBytes = try Self.streamed(Self.quickSetup, line, capturing: true)
         let fromTree = try Self.streamed(Self.quickSetup, line, capturing: false)
         #expect(fromBytes.lines == fromTree.lines, "\(traits)")
-        #expect(fromBytes.written == (raw ? 1 : 0), "\(traits)")
+        #expect(Self.writtenFromBytes(traits) == raw, "\(traits)")
         #expect(fromTree.written == 0)
     }
 
@@ -96,7 +104,8 @@ import Testing
         for (traits, raw) in [(flat, true), (nested, false)] {
             let line = Self.identify(traits: traits)
             let fromBytes = try Self.streamed(Self.quickSetup, line, capturing: true)
-            #expect(fromBytes == Streamed(lines: try Self.streamed(Self.quickSetup, line, capturing: false).lines, written: raw ? 1 : 0))
+            #expect(fromBytes.lines == (try Self.streamed(Self.quickSetup, line, capturing: false).lines))
+            #expect(Self.writtenFromBytes(traits) == raw)
         }
     }
 
@@ -115,6 +124,43 @@ import Testing
         #expect(try Self.streamed(Self.quickSetup, line, capturing: true).lines == Self.streamed(Self.quickSetup, line, capturing: false).lines)
     }
 
+    /// A captured `ts` gives the tree's seconds and warnings, with Convert Timestamps on and off.
+    @Test(arguments: [
+        #""2026-11-28T10:00:00.000Z""#, #""2019-02-01""#, #""1136225047""#, #""1136225047.9""#, #""2026-02-30T10:00:00Z""#,
+        #""1136225047000""#, #""0""#, #""yesterday""#, #""2026-11-28T10:00:00\u005a""#, #""""#, "1136225047", "1.5e9",
+        "-5", "null", "true", #"{"at":1}"#, "[1]",
+    ])
+    func aCapturedTimestampIsTheTreesTimestamp(_ ts: String) throws {
+        let line = #"{"type":"identify","userId":"u","timestamp":"# + ts + #","traits":{"a":1}}"#
+        let mapping = #"{"identity":{"@path":"$.userId"},"ts":{"@path":"$.timestamp"},"profileData":{"@path":"$.traits"}}"#
+        for convert in [true, false] {
+            let subscription = Subscription(id: "s", name: "S", action: .userUpload, trigger: #"type = "identify""#,
+                                            mapping: try #require(JSONParser.parse(mapping).objectValue), convertTimestamps: convert)
+            let pipeline = SubscriptionPipeline(subscriptions: [subscription])
+            let captured = try Self.streamed(pipeline, line, capturing: true)
+            #expect(captured == Streamed(lines: try Self.streamed(pipeline, line, capturing: false).lines, written: 1),
+                    "\(ts), convert \(convert)")
+        }
+    }
+
+    /// Quick Setup captures `traits` and `timestamp`; an identity read from the timestamp keeps it
+    /// in the tree, and the record is the same.
+    @Test func timestampAndProfileAreCapturedWhenNothingElseReadsThem() throws {
+        func slots(_ pipeline: SubscriptionPipeline) -> [String: Int?] {
+            guard case .members(let members) = pipeline.eventSelection else { return [:] }
+            return Dictionary(uniqueKeysWithValues: members.map { (String(decoding: $0.key, as: UTF8.self), $0.rawSlot) })
+        }
+        #expect(slots(Self.quickSetup) == ["type": nil, "userId": nil, "event": nil, "traits": 0, "timestamp": 1])
+        let mapping = #"{"identity":{"@path":"$.timestamp"},"ts":{"@path":"$.timestamp"},"profileData":{"@path":"$.traits"}}"#
+        let pipeline = try PipelineSelectionTests.pipeline([(#"type = "identify""#, mapping)])
+        #expect(slots(pipeline) == ["type": nil, "timestamp": nil, "traits": 0])
+        for line in [#"{"type":"identify","userId":"u","timestamp":"2026-11-28T10:00:00Z","traits":{"a":"2025-01-02"}}"#,
+                     #"{"type":"identify","userId":"u","timestamp":"2026-11-28T10:00:00Z"}"#] {
+            #expect(try Self.streamed(pipeline, line, capturing: true)
+                    == Streamed(lines: try Self.streamed(pipeline, line, capturing: false).lines, written: 1))
+        }
+    }
+
     /// Random profiles, plain and not, through several pipelines sharing or not sharing the path.
     @Test func randomProfilesAgree() throws {
         let pipelines = [
@@ -126,20 +172,23 @@ import Testing
                                              (#"type = "identify""#, #"{"identity":{"@path":"$.userId"},"profileData":{"@path":"$.traits.address"}}"#)]),
         ]
         var random = SeededGenerator(seed: 2026)
-        var writtenRaw = 0
+        var streamed = 0
+        var fromBytes = 0
         for round in 0..<400 {
             let traits = Self.randomObject(depth: 0, using: &random)
             let type = round % 3 == 0 ? "track" : "identify"
             let line = #"{"type":"\#(type)","userId":"u\#(round)","context":{"traits":\#(traits)},"traits":\#(traits)}"#
             for pipeline in pipelines {
-                let fromBytes = try Self.streamed(pipeline, line, capturing: true)
-                #expect(fromBytes.lines == (try Self.streamed(pipeline, line, capturing: false).lines), "\(line)")
-                writtenRaw += fromBytes.written
+                let captured = try Self.streamed(pipeline, line, capturing: true)
+                #expect(captured.lines == (try Self.streamed(pipeline, line, capturing: false).lines), "\(line)")
+                streamed += captured.written
             }
+            if Self.writtenFromBytes(traits) { fromBytes += 1 }
         }
-        // Raw for the first pipeline's identify profiles and the second's track profiles; never
-        // for a path another read (the identity's `traits.email`, a nested profile path) builds.
-        #expect(writtenRaw > 40, "\(writtenRaw) written from bytes")
+        // Streamed: the first pipeline's identify profiles and the second's track profiles; never a
+        // path another read builds (the identity's `traits.email`, a profile path inside another).
+        #expect(streamed > 300, "\(streamed) records streamed")
+        #expect(fromBytes > 50, "\(fromBytes) profiles written from their bytes")
     }
 
     static func randomObject(depth: Int, using random: inout SeededGenerator) -> String {

@@ -25,6 +25,22 @@ public struct RecordOptions: Sendable, Hashable {
     }
 }
 
+/// A mapped field as a record builder takes it: a value of the event's tree, or the JSON bytes
+/// of a value a reader captured instead of building (`RawSpans`).
+enum MappedField {
+    case value(JSONValue?)
+    case json(UnsafeBufferPointer<UInt8>)
+
+    /// The field as a tree value. Captured bytes were checked by the selective parse, which
+    /// accepts exactly what the full parse accepts, so they always parse.
+    var value: JSONValue? {
+        switch self {
+        case .value(let value): return value
+        case .json(let bytes): return try? JSONParser.parse(bytes)
+        }
+    }
+}
+
 /// A record ready for CleverTap plus what was changed or dropped on the way, in words.
 public struct ActionRecord: Sendable, Hashable {
     /// User Upload: `{"type":"profile","identity":…,"ts":…,"profileData":{…}}` (an element of
@@ -81,17 +97,20 @@ public enum ActionRecordBuilder {
         }
     }
 
-    /// User Upload's record written straight into `out`: Person Attributes from `profile` (the raw
-    /// JSON a mapping's `profileData` path chose), Identity and `ts` as mapped, the bytes being
-    /// those `JSONWriter` writes of `build(.userUpload, …)`'s record; returns that record's
-    /// warnings. Nil, with `out` as it was, for a profile the tree must build (`RawProfileWriter`)
-    /// or options other than flattening.
-    static func writeUpload(identity mappedIdentity: JSONValue?, ts mappedTimestamp: JSONValue?, profile: UnsafeBufferPointer<UInt8>,
-                            options: RecordOptions, into out: inout [UInt8]) throws(RecordError) -> [String]? {
-        guard options.nestedObjects == .flatten else { return nil }
+    /// User Upload's record written straight into `out`, byte for byte what `JSONWriter` writes of
+    /// `build(.userUpload, …)`'s record for the same fields, and that record's warnings. Fields may
+    /// be captured JSON (`MappedField.json`): Person Attributes are then written from their bytes
+    /// (`RawProfileWriter`) unless they need the tree, and `ts` read from them. On a failure `out`
+    /// is left as it was.
+    static func writeUpload(identity mappedIdentity: JSONValue?, ts mappedTimestamp: MappedField, profile: MappedField,
+                            options: RecordOptions, into out: inout [UInt8]) throws(RecordError) -> [String] {
         let identity = try identityText(mappedIdentity)
         var warnings: [String] = []
-        let ts = timestamp(mappedTimestamp, convert: options.convertTimestamps, warnings: &warnings)
+        let ts: Int64?
+        switch mappedTimestamp {
+        case .value(let value): ts = timestamp(value, convert: options.convertTimestamps, warnings: &warnings)
+        case .json(let bytes): ts = timestamp(json: bytes, convert: options.convertTimestamps, warnings: &warnings)
+        }
         let mark = out.count
         out.append(contentsOf: #"{"type":"profile","identity":"#.utf8)
         JSONWriter.writeString(identity, into: &out)
@@ -100,9 +119,15 @@ public enum ActionRecordBuilder {
             JSONWriter.writeInteger(ts, into: &out)
         }
         out.append(contentsOf: #","profileData":"#.utf8)
-        guard RawProfileWriter.write(profile, convertTimestamps: options.convertTimestamps, into: &out) else {
-            out.removeSubrange(mark...)
-            return nil
+        if case .json(let bytes) = profile, options.nestedObjects == .flatten,
+           RawProfileWriter.write(bytes, convertTimestamps: options.convertTimestamps, into: &out) {
+        } else {
+            do throws(RecordError) {
+                JSONWriter.write(.object(try profileData(profile.value, options: options, warnings: &warnings)), into: &out)
+            } catch {
+                out.removeSubrange(mark...)
+                throw error
+            }
         }
         out.append(UInt8(ascii: "}"))
         return warnings
@@ -136,10 +161,12 @@ public enum ActionRecordBuilder {
             warnings.append("ts \(why): left out, so CleverTap uses the upload time")
             return nil
         }
-        func inRange(_ seconds: Int64, _ shown: String) -> Int64? {
+        // `shown` is only built for a warning: the usual `ts` is in range, and interpolating the
+        // text on every record was an allocation per event.
+        func inRange(_ seconds: Int64, _ shown: @autoclosure () -> String) -> Int64? {
             if seconds >= 1 && seconds <= maximumTimestamp { return seconds }
-            if seconds > maximumTimestamp { return drop("\(shown) is too large for Unix seconds (milliseconds?)") }
-            return drop("\(shown) is before 1970")
+            if seconds > maximumTimestamp { return drop("\(shown()) is too large for Unix seconds (milliseconds?)") }
+            return drop("\(shown()) is before 1970")
         }
         switch value {
         case nil, .null?:
@@ -161,13 +188,34 @@ public enum ActionRecordBuilder {
         }
     }
 
+    /// `timestamp(_:convert:warnings:)` of a captured `ts`, given as its JSON bytes (checked by the
+    /// selective parse): a string without escapes that is a Unix time or a date-time in range is
+    /// read from its bytes; anything else (a number, null, a value that makes a warning) is parsed
+    /// and given to that rule, so the result and warnings are the tree's.
+    static func timestamp(json: UnsafeBufferPointer<UInt8>, convert: Bool, warnings: inout [String]) -> Int64? {
+        if json.count >= 2, json[0] == UInt8(ascii: "\""), json[json.count - 1] == UInt8(ascii: "\"") {
+            let text = UnsafeBufferPointer(rebasing: json[1..<(json.count - 1)])
+            if !text.contains(UInt8(ascii: "\\")),
+               let seconds = digitStringSeconds(utf8: text) ?? (convert ? ISO8601Timestamp.unixSeconds(utf8: text) : nil),
+               seconds >= 1 && seconds <= maximumTimestamp {
+                return seconds
+            }
+        }
+        return timestamp(MappedField.json(json).value, convert: convert, warnings: &warnings)
+    }
+
     /// `"1136225047"` or `"1136225047.5"` read as seconds (truncated); nil for anything else.
     static func digitStringSeconds(_ text: String) -> Int64? {
+        digitStringSeconds(utf8: text.utf8)
+    }
+
+    /// `digitStringSeconds(_:)` of a string's UTF-8 bytes.
+    static func digitStringSeconds<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> Int64? {
         var seconds: Int64 = 0
         var digits = 0
         var seenPoint = false
         var fractionDigits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: ".") && !seenPoint && digits > 0 { seenPoint = true; continue }
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
             if seenPoint { fractionDigits += 1; continue }
