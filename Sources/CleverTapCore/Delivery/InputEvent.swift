@@ -108,8 +108,9 @@ public enum EventDecoder {
     }
 
     /// Decodes one raw value, appending events and problems in input order. A one-line value is
-    /// parsed for `selection` (see `parse(_:selecting:)`); others are kept whole, as they are
-    /// written back from their value.
+    /// parsed for `selection` (see `parse(_:selecting:capturing:)`): members it marks raw are in
+    /// the event's `rawSpans`, not its `value`, so route it with them (`withRawEvent`). Other
+    /// values are kept whole, as they are written back from their value.
     public static func decode(bytes: [UInt8], position: InputPosition, singleLine: Bool, selecting selection: JSONSelection = .all,
                               into events: inout [Result<InputEvent, MalformedInput>]) {
         decode(bytes: bytes[...], position: position, singleLine: singleLine, selecting: selection, into: &events)
