@@ -5,6 +5,25 @@ import Testing
 /// The one input reader's line and block views (every verb reads through it): real files in a
 /// temporary directory.
 @Suite(.timeLimit(.minutes(2))) struct ByteStreamsTests {
+    /// The reading thread's newline count (each block's first line number) against a byte-by-byte
+    /// one: bytes next to `\n` in value (0x0B, 0x8A, 0x09, 0xFF, 0x00), newlines anywhere.
+    @Test func newlinesOfABlockAreCountedExactly() {
+        let alphabet: [UInt8] = [0x0A, 0x0A, 0x0B, 0x8A, 0x09, 0xFF, 0x00, 0x7F, 0x80, 0x41]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0..<70 {
+            for _ in 0..<20 {
+                let bytes: [UInt8] = (0..<length).map { _ in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    return alphabet[Int(state >> 33) % alphabet.count]
+                }
+                let counted = bytes.withUnsafeBufferPointer(InputReader.countNewlines)
+                #expect(counted == bytes.filter { $0 == 0x0A }.count, "\(bytes)")
+            }
+        }
+        let all = [UInt8](repeating: 0x0A, count: 67)
+        #expect(all.withUnsafeBufferPointer(InputReader.countNewlines) == 67)
+    }
+
     func lines(of bytes: [UInt8], chunkSize: Int = 64) throws -> [String] {
         let directory = try TemporaryDirectory()
         try Data(bytes).write(to: URL(fileURLWithPath: directory.file("in.ndjson")))

@@ -112,7 +112,10 @@ extension InputReader {
         return index > start ? index : nil
     }
 
-    private static func countNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    /// The `\n` bytes in `bytes`. `memchr` per line, not a word-at-a-time count: this libc's
+    /// vector `memchr` skips a 300-byte line in a few instructions; the word count measured no
+    /// faster (282 against 271 ms for the 200,000-event dry run).
+    static func countNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         var count = 0
         var from = 0
