@@ -69,7 +69,7 @@ map_time=""; all_time=""; ceiling_time=""
 for _ in $(seq "$rounds"); do
     keep_best map_time "$(best_of 1 "$work/map.out" taskset -c "$core" "$binary" map --jobs 1 --config "$work/workspace.json" -)"
     keep_best all_time "$(best_of 1 "$work/map-all.out" "$binary" map --jobs "$cores" --config "$work/workspace.json" -)"
-    keep_best ceiling_time "$(one_per_core "$cores" "$binary" map --jobs 1 --config "$work/workspace.json" "$events")"
+    keep_best ceiling_time "$(one_per_core "$cores" "$work/ceiling-" "$binary" map --jobs 1 --config "$work/workspace.json" "$events")"
 done
 echo "Timing python3 (best of 3) and jq (one run) on core $core..."
 py_time=$(best_of 3 "$work/python.out" taskset -c "$core" python3 scripts/bench/map_quick_setup.py)
