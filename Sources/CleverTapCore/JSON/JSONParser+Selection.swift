@@ -10,8 +10,8 @@ extension JSONParser {
     /// Anything unusual (an escaped key, more than 128 keys in the objects open at once) falls
     /// back to the full parse, cut down to the selection: rare shapes cost time, never correctness.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {
-        var spans: RawSpans?
-        return try parse(buffer, selecting: selection, spans: &spans)
+        var unused = RawSpans()
+        return try parse(buffer, selecting: selection, capturing: false, spans: &unused)
     }
 
     /// `parse(_:selecting:)`, except that members the selection marks raw
@@ -21,22 +21,19 @@ extension JSONParser {
     /// (`spans` then comes back empty), so the value is always in the tree or in a span.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection,
                              capturing spans: inout RawSpans) throws(JSONParseError) -> JSONValue {
-        var captured: RawSpans? = RawSpans()
-        let value = try parse(buffer, selecting: selection, spans: &captured)
-        spans = captured ?? RawSpans()
-        return value
+        try parse(buffer, selecting: selection, capturing: true, spans: &spans)
     }
 
-    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection,
-                              spans: inout RawSpans?) throws(JSONParseError) -> JSONValue {
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, selecting selection: JSONSelection, capturing: Bool,
+                              spans: inout RawSpans) throws(JSONParseError) -> JSONValue {
         let built = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * SelectiveReader.maximumScannedKeys) { keys in
-            var reader = SelectiveReader(reader: Reader(bytes: buffer), keys: keys, spans: spans)
+            var reader = SelectiveReader(reader: Reader(bytes: buffer), keys: keys, capturing: capturing)
             let value = reader.document(selection)
             spans = reader.spans
             return value
         }
         if let built { return built }
-        if spans != nil { spans = RawSpans() }
+        spans = RawSpans()
         return try parse(buffer).restricted(to: selection)
     }
 }
@@ -51,13 +48,15 @@ struct SelectiveReader {
     /// Beyond this many keys in the open objects the document is left to the full parser (events
     /// have a few dozen; the full parser checks wide objects through a set).
     static let maximumScannedKeys = 128
-    /// Where raw-marked members were, when the caller captures them; nil builds them whole.
-    private(set) var spans: RawSpans?
+    /// Whether raw-marked members are skipped and recorded in `spans` rather than built.
+    private let capturing: Bool
+    /// Where raw-marked members were, when `capturing`.
+    private(set) var spans = RawSpans()
 
-    init(reader: JSONParser.Reader, keys: UnsafeMutableBufferPointer<Int>, spans: RawSpans? = nil) {
+    init(reader: JSONParser.Reader, keys: UnsafeMutableBufferPointer<Int>, capturing: Bool) {
         self.reader = reader
         self.keys = keys
-        self.spans = spans
+        self.capturing = capturing
     }
 
     private var bytes: UnsafeBufferPointer<UInt8> { reader.bytes }
@@ -133,11 +132,11 @@ struct SelectiveReader {
                 if members.isEmpty { members.reserveCapacity(8) }
                 members.append(JSONObject.Member(key: String(decoding: key, as: UTF8.self), value: value))
             } else if let chosen = selection.member(key) {
-                if let slot = chosen.rawSlot, spans != nil {
+                if capturing, let slot = chosen.rawSlot {
                     // Checked as strictly as a skipped value; its reader writes it from these bytes.
                     let start = reader.index
                     guard skipValue(depth: depth) else { return nil }
-                    spans?.record(start..<reader.index, slot: slot)
+                    spans.record(start..<reader.index, slot: slot)
                 } else {
                     guard let value = value(chosen.selection, depth: depth) else { return nil }
                     if members.isEmpty { members.reserveCapacity(8) }
