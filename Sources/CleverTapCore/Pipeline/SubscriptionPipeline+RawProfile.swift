@@ -120,31 +120,33 @@ extension SubscriptionPipeline {
     @inline(__always)
     public func forEachOutcome(_ event: JSONValue, raw: RawEvent?, only: String? = nil, writingInto out: inout [UInt8],
                                _ body: (Int, PipelineOutput, inout [UInt8]) -> Void) {
-        for index in stages.indices {
-            let stage = stages[index]
-            if let only, stage.subscription.id != only { continue }
-            guard stage.trigger.matches(event) else { continue }
+        forEachMatchingStage(event, only: only) { index, stage in
             guard let plan = stage.rawProfile, let raw else {
                 body(index, .outcome(outcome(of: stage, for: event)), &out)
-                continue
+                return
             }
-            let fields: (identity: JSONValue?, ts: MappedField)
-            do throws(MappingError) {
-                fields = try plan.fields(of: event, raw: raw)
-            } catch {
-                body(index, .outcome(.failed(subscription: stage.subscription, reason: .mapping(error))), &out)
-                continue
-            }
-            // Not captured: the event has no profile there, or it is in the tree.
-            let profile = raw.value(inSlot: plan.slot).map(MappedField.json) ?? .value(plan.path.lookup(in: event))
-            let start = out.count
-            do throws(RecordError) {
-                let warnings = try ActionRecordBuilder.writeUpload(identity: fields.identity, ts: fields.ts, profile: profile,
-                                                                   options: stage.options, into: &out)
-                body(index, .written(bytes: start..<out.count, warnings: warnings), &out)
-            } catch {
-                body(index, .outcome(.failed(subscription: stage.subscription, reason: .record(error))), &out)
-            }
+            body(index, written(by: stage, plan: plan, event: event, raw: raw, into: &out), &out)
+        }
+    }
+
+    /// `stage`'s User Upload written to `out` by its raw-profile plan, or why none was made.
+    @inline(__always)
+    private func written(by stage: Stage, plan: RawProfile, event: JSONValue, raw: RawEvent, into out: inout [UInt8]) -> PipelineOutput {
+        let fields: (identity: JSONValue?, ts: MappedField)
+        do throws(MappingError) {
+            fields = try plan.fields(of: event, raw: raw)
+        } catch {
+            return .outcome(.failed(subscription: stage.subscription, reason: .mapping(error)))
+        }
+        // Not captured: the event has no profile there, or it is in the tree.
+        let profile = raw.value(inSlot: plan.slot).map(MappedField.json) ?? .value(plan.path.lookup(in: event))
+        let start = out.count
+        do throws(RecordError) {
+            let warnings = try ActionRecordBuilder.writeUpload(identity: fields.identity, ts: fields.ts, profile: profile,
+                                                               options: stage.options, into: &out)
+            return .written(bytes: start..<out.count, warnings: warnings)
+        } catch {
+            return .outcome(.failed(subscription: stage.subscription, reason: .record(error)))
         }
     }
 }

@@ -165,11 +165,17 @@ public struct SubscriptionPipeline: Sendable {
     /// the subscription that failed it, and no other makes a record twice.
     @inline(__always)
     public func forEachOutcome(_ event: JSONValue, only: String? = nil, _ body: (Int, PipelineOutcome) -> Void) {
+        forEachMatchingStage(event, only: only) { index, stage in body(index, outcome(of: stage, for: event)) }
+    }
+
+    /// Every running stage (just `only`'s, when given) whose trigger matches `event`, in order,
+    /// with its index: the one rule both ways of running the pipeline take.
+    @inline(__always)
+    func forEachMatchingStage(_ event: JSONValue, only: String?, _ body: (Int, Stage) -> Void) {
         for index in stages.indices {
             let stage = stages[index]
             if let only, stage.subscription.id != only { continue }
-            guard stage.trigger.matches(event) else { continue }
-            body(index, outcome(of: stage, for: event))
+            if stage.trigger.matches(event) { body(index, stage) }
         }
     }
 
