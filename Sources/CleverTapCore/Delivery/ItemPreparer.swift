@@ -99,10 +99,11 @@ struct ItemPreparer {
     /// One value's events, routed, into `piece`.
     private mutating func prepareValue(_ bytes: ArraySlice<UInt8>, position: InputPosition, singleLine: Bool,
                                        into piece: inout PreparedPiece) {
-        if singleLine && prepareEvent(bytes, position: position, into: &piece) { return }
-        decoded.removeAll(keepingCapacity: true)
-        EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, selecting: selection, into: &decoded)
         let first = piece.events.count
+        decoded.removeAll(keepingCapacity: true)
+        if !(singleLine && prepareLine(bytes, position: position, into: &piece)) {
+            EventDecoder.decode(bytes: bytes, position: position, singleLine: singleLine, selecting: selection, into: &decoded)
+        }
         for result in decoded {
             piece.events.append(result.map { event in
                 let start = piece.routes.count
@@ -116,17 +117,20 @@ struct ItemPreparer {
         piece.items.append(.value(byteCount: bytes.count + 1, events: first..<piece.events.count))
     }
 
-    /// A one-line value that is a plain event (the usual line), parsed and routed straight from
-    /// its bytes: no `InputEvent` made and copied, its raw parts written from the line. False for
-    /// anything `EventDecoder.decode` must take apart or report (an envelope, an array, bad JSON).
-    private mutating func prepareEvent(_ bytes: ArraySlice<UInt8>, position: InputPosition, into piece: inout PreparedPiece) -> Bool {
+    /// A one-line value, parsed once: a plain event (the usual line) routed straight from its
+    /// bytes, with no `InputEvent` made and copied; anything else (an envelope, an array) taken
+    /// apart into `decoded` from that value. False for bad JSON, which `decode` parses again to
+    /// report it in its words.
+    private mutating func prepareLine(_ bytes: ArraySlice<UInt8>, position: InputPosition, into piece: inout PreparedPiece) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             var spans = RawSpans()
-            guard case .object(let object)? = try? EventDecoder.parse(buffer, selecting: selection, capturing: &spans),
-                  EventDecoder.isPlainEvent(object) else { return false }
+            guard let value = try? EventDecoder.parse(buffer, selecting: selection, capturing: &spans) else { return false }
+            guard case .object(let object) = value, EventDecoder.isPlainEvent(object) else {
+                EventDecoder.decode(value: value, position: position, source: .raw(bytes), rawSpans: spans, into: &decoded)
+                return true
+            }
             let start = piece.routes.count
-            router.route(.object(object), raw: RawEvent(bytes: buffer, spans: spans), only: nil, into: &piece.routes, bodies: &piece.bodies)
-            piece.items.append(.value(byteCount: bytes.count + 1, events: piece.events.count..<piece.events.count + 1))
+            router.route(value, raw: RawEvent(bytes: buffer, spans: spans), only: nil, into: &piece.routes, bodies: &piece.bodies)
             piece.events.append(.success(RoutedEvent(source: .raw(bytes), position: position, routes: start..<piece.routes.count)))
             return true
         }
