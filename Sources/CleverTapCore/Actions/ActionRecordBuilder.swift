@@ -157,60 +157,65 @@ public enum ActionRecordBuilder {
     /// `ts` as Unix seconds, or nil (with a warning when a value had to be dropped): CleverTap
     /// takes only an integer, and without one it uses the upload time.
     static func timestamp(_ value: JSONValue?, convert: Bool, warnings: inout [String]) -> Int64? {
-        func drop(_ why: String) -> Int64? {
-            warnings.append("ts \(why): left out, so CleverTap uses the upload time")
-            return nil
-        }
-        // `shown` is only built for a warning: the usual `ts` is in range, and interpolating the
-        // text on every record was an allocation per event.
-        func inRange(_ seconds: Int64, _ shown: @autoclosure () -> String) -> Int64? {
-            if seconds >= 1 && seconds <= maximumTimestamp { return seconds }
-            if seconds > maximumTimestamp { return drop("\(shown()) is too large for Unix seconds (milliseconds?)") }
-            return drop("\(shown()) is before 1970")
-        }
         switch value {
         case nil, .null?:
             return nil
         case .int(let i)?:
-            return inRange(i, String(i))
+            return inRange(i, String(i), warnings: &warnings)
         case .double(let d)?:
-            guard d.isFinite, d.magnitude < 9.2e18 else { return drop("\(JavaScriptText.number(d)) is not a Unix time") }
-            return inRange(Int64(d.rounded(.towardZero)), JavaScriptText.number(d))
-        case .string(let text)?:
-            if let seconds = digitStringSeconds(text) { return inRange(seconds, "\"\(text)\"") }
-            if let seconds = ISO8601Timestamp.unixSeconds(text) {
-                if convert { return inRange(seconds, "\"\(text)\"") }
-                return drop("\"\(text)\" is an ISO-8601 date-time but Convert Timestamps is off")
+            guard d.isFinite, d.magnitude < 9.2e18 else {
+                return drop("\(JavaScriptText.number(d)) is not a Unix time", warnings: &warnings)
             }
-            return drop("\"\(text)\" is not a Unix time or an ISO-8601 date-time")
+            return inRange(Int64(d.rounded(.towardZero)), JavaScriptText.number(d), warnings: &warnings)
+        case .string(let text)?:
+            if let seconds = text.utf8.withContiguousStorageIfAvailable({ timestamp(utf8: $0, convert: convert, warnings: &warnings) }) {
+                return seconds
+            }
+            return Array(text.utf8).withUnsafeBufferPointer { timestamp(utf8: $0, convert: convert, warnings: &warnings) }
         case let other?:
-            return drop("is \(other.kindWithArticle), not a time")
+            return drop("is \(other.kindWithArticle), not a time", warnings: &warnings)
         }
     }
 
     /// `timestamp(_:convert:warnings:)` of a captured `ts`, given as its JSON bytes (checked by the
-    /// selective parse): a string without escapes that is a Unix time or a date-time in range is
-    /// read from its bytes; anything else (a number, null, a value that makes a warning) is parsed
-    /// and given to that rule, so the result and warnings are the tree's.
+    /// selective parse): a string without escapes is read from its bytes, anything else (a number,
+    /// null, an escaped string) is parsed and given to that rule.
     static func timestamp(json: UnsafeBufferPointer<UInt8>, convert: Bool, warnings: inout [String]) -> Int64? {
         if json.count >= 2, json[0] == UInt8(ascii: "\""), json[json.count - 1] == UInt8(ascii: "\"") {
             let text = UnsafeBufferPointer(rebasing: json[1..<(json.count - 1)])
-            if !text.contains(UInt8(ascii: "\\")),
-               let seconds = digitStringSeconds(utf8: text) ?? (convert ? ISO8601Timestamp.unixSeconds(utf8: text) : nil),
-               seconds >= 1 && seconds <= maximumTimestamp {
-                return seconds
-            }
+            if !text.contains(UInt8(ascii: "\\")) { return timestamp(utf8: text, convert: convert, warnings: &warnings) }
         }
         return timestamp(MappedField.json(json).value, convert: convert, warnings: &warnings)
     }
 
-    /// `"1136225047"` or `"1136225047.5"` read as seconds (truncated); nil for anything else.
-    static func digitStringSeconds(_ text: String) -> Int64? {
-        digitStringSeconds(utf8: text.utf8)
+    /// The rule for a `ts` string, on its UTF-8: Unix seconds in digits, or an ISO-8601 date-time
+    /// when converting; anything else dropped with a warning.
+    private static func timestamp(utf8 text: UnsafeBufferPointer<UInt8>, convert: Bool, warnings: inout [String]) -> Int64? {
+        // Built only for a warning: the usual `ts` is in range, and interpolating the text on
+        // every record was an allocation per event.
+        let shown = { "\"\(String(decoding: text, as: UTF8.self))\"" }
+        if let seconds = digitStringSeconds(utf8: text) { return inRange(seconds, shown(), warnings: &warnings) }
+        if let seconds = ISO8601Timestamp.unixSeconds(utf8: text) {
+            if convert { return inRange(seconds, shown(), warnings: &warnings) }
+            return drop("\(shown()) is an ISO-8601 date-time but Convert Timestamps is off", warnings: &warnings)
+        }
+        return drop("\(shown()) is not a Unix time or an ISO-8601 date-time", warnings: &warnings)
     }
 
-    /// `digitStringSeconds(_:)` of a string's UTF-8 bytes.
-    static func digitStringSeconds<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> Int64? {
+    /// `seconds` when it is a plausible Unix time, else nil with a warning naming `shown`.
+    private static func inRange(_ seconds: Int64, _ shown: @autoclosure () -> String, warnings: inout [String]) -> Int64? {
+        if seconds >= 1 && seconds <= maximumTimestamp { return seconds }
+        if seconds > maximumTimestamp { return drop("\(shown()) is too large for Unix seconds (milliseconds?)", warnings: &warnings) }
+        return drop("\(shown()) is before 1970", warnings: &warnings)
+    }
+
+    private static func drop(_ why: String, warnings: inout [String]) -> Int64? {
+        warnings.append("ts \(why): left out, so CleverTap uses the upload time")
+        return nil
+    }
+
+    /// `"1136225047"` or `"1136225047.5"` (UTF-8) read as seconds (truncated); nil for anything else.
+    static func digitStringSeconds(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var seconds: Int64 = 0
         var digits = 0
         var seenPoint = false

@@ -154,8 +154,7 @@ struct RawProfileWriter {
         case UInt8(ascii: "\""):
             guard let text = string() else { return false }
             let content = UnsafeBufferPointer(rebasing: bytes[text])
-            // Every ISO-8601 form CleverTap takes is 10 to 35 bytes long.
-            if converting, content.count >= 10, content.count <= 35, let seconds = ISO8601Timestamp.unixSeconds(utf8: content) {
+            if converting, let seconds = ISO8601Timestamp.unixSeconds(utf8: content) {
                 JSONWriter.writeInteger(seconds, into: &out)
             } else {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(text.lowerBound - 1)..<(text.upperBound + 1)]))

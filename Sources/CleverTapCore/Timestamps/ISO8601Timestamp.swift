@@ -13,11 +13,13 @@
 /// a fraction without seconds (`T18:04.5`), a space or lower-case `t` instead of `T`, and a zone
 /// after a date alone, which the reference pattern also rejects or which no browser parses alike.
 public enum ISO8601Timestamp {
+    /// The length in bytes of every accepted form: anything else is refused without a look.
+    static let lengths = 10...35
+
     /// Unix seconds for `text`, or nil when it is not a strict ISO-8601 date or date-time.
     public static func unixSeconds(_ text: String) -> Int64? {
-        // Every accepted form is 10 to 35 bytes long; skip the rest without touching UTF-8.
-        let count = text.utf8.count
-        guard count >= 10 && count <= 35 else { return nil }
+        // Skip the usual string (the wrong length) without touching its UTF-8.
+        guard lengths.contains(text.utf8.count) else { return nil }
         if let result = text.utf8.withContiguousStorageIfAvailable({ unixSeconds(utf8: $0) }) { return result }
         return unixSeconds(utf8: Array(text.utf8))
     }
@@ -27,7 +29,7 @@ public enum ISO8601Timestamp {
     where Bytes.Element == UInt8, Bytes.Index == Int {
         let start = bytes.startIndex
         let count = bytes.count
-        guard count >= 10 else { return nil }
+        guard lengths.contains(count) else { return nil }
 
         @inline(__always) func digit(_ offset: Int) -> Int? {
             let b = bytes[start + offset]
