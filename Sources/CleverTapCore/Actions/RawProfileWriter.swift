@@ -17,15 +17,17 @@ struct RawProfileWriter {
     /// pair's bytes, which beats hashing for profiles this small.
     static let maximumKeys = 32
 
-    private let bytes: UnsafeBufferPointer<UInt8>
+    /// The parser's cursor over the profile's bytes (its whitespace, literal and punctuation rules).
+    private var reader: JSONParser.Reader
     private let convertTimestamps: Bool
-    private var index = 0
     /// The keys of the objects being flattened, outermost first: the prefix of a nested key.
     private let prefixes: UnsafeMutableBufferPointer<Range<Int>>
     /// Where each key written so far is in `out` (quotes included), to look for collisions.
     private let written: UnsafeMutableBufferPointer<Range<Int>>
     private var keyCount = 0
     private var flattened = false
+
+    private var bytes: UnsafeBufferPointer<UInt8> { reader.bytes }
 
     /// Writes `json` (one complete, valid JSON value: what the mapping's path chose, as the
     /// selective parse checked it) as a record's `profileData` and returns true; returns false,
@@ -34,7 +36,8 @@ struct RawProfileWriter {
         let mark = out.count
         let done = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maximumDepth) { prefixes in
             withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maximumKeys) { written in
-                var writer = RawProfileWriter(bytes: json, convertTimestamps: convertTimestamps, prefixes: prefixes, written: written)
+                var writer = RawProfileWriter(reader: JSONParser.Reader(bytes: json), convertTimestamps: convertTimestamps,
+                                              prefixes: prefixes, written: written)
                 return writer.profile(into: &out)
             }
         }
@@ -42,23 +45,21 @@ struct RawProfileWriter {
         return done
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, convertTimestamps: Bool,
+    private init(reader: JSONParser.Reader, convertTimestamps: Bool,
                  prefixes: UnsafeMutableBufferPointer<Range<Int>>, written: UnsafeMutableBufferPointer<Range<Int>>) {
-        self.bytes = bytes
+        self.reader = reader
         self.convertTimestamps = convertTimestamps
         self.prefixes = prefixes
         self.written = written
     }
 
     private mutating func profile(into out: inout [UInt8]) -> Bool {
-        skipWhitespace()
-        guard index < bytes.count else { return false }
-        if bytes[index] == UInt8(ascii: "n") {
+        reader.skipWhitespace()
+        if reader.current == UInt8(ascii: "n") {
             out.append(contentsOf: "{}".utf8)  // null Person Attributes: an empty profile
             return true
         }
-        guard bytes[index] == UInt8(ascii: "{") else { return false }
-        index += 1
+        guard reader.current == UInt8(ascii: "{") else { return false }
         out.append(UInt8(ascii: "{"))
         var first = true
         guard members(depth: 0, first: &first, into: &out) else { return false }
@@ -66,44 +67,44 @@ struct RawProfileWriter {
         return !flattened || keysAreDistinct(in: out)
     }
 
-    /// The members of the object whose `{` was just read, through its `}`; the keys of `depth`
-    /// enclosing objects (`prefixes`) start each member's key.
+    /// The members of the object at the cursor, through its `}`; the keys of `depth` enclosing
+    /// objects (`prefixes`) start each member's key.
     private mutating func members(depth: Int, first: inout Bool, into out: inout [UInt8]) -> Bool {
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return true
-        }
+        if reader.enter(closing: UInt8(ascii: "}")) { return true }
         while true {
-            skipWhitespace()
+            reader.skipWhitespace()
             guard let key = string() else { return false }
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-            index += 1
-            skipWhitespace()
-            guard index < bytes.count else { return false }
-            if bytes[index] == UInt8(ascii: "{") {
-                index += 1
-                skipWhitespace()
+            reader.skipWhitespace()
+            guard reader.current == UInt8(ascii: ":") else { return false }
+            reader.index += 1
+            reader.skipWhitespace()
+            switch reader.current {
+            case UInt8(ascii: "{")?:
                 // `{"$add": …}` and friends go to CleverTap as they are; the tree tells them apart.
-                guard depth < Self.maximumDepth, index + 1 < bytes.count,
-                      !(bytes[index] == UInt8(ascii: "\"") && bytes[index + 1] == UInt8(ascii: "$")) else { return false }
+                guard depth < Self.maximumDepth, !startsOperatorObject() else { return false }
                 flattened = true
                 prefixes[depth] = key
                 guard members(depth: depth + 1, first: &first, into: &out) else { return false }
-            } else {
+            case UInt8(ascii: "[")?:
                 writeKey(key, depth: depth, first: &first, into: &out)
-                guard bytes[index] == UInt8(ascii: "[") ? array(into: &out) : scalar(converting: convertTimestamps, into: &out) else {
-                    return false
-                }
+                guard array(into: &out) else { return false }
+            case .some:
+                writeKey(key, depth: depth, first: &first, into: &out)
+                guard scalar(converting: convertTimestamps, into: &out) else { return false }
+            case nil:
+                return false
             }
-            skipWhitespace()
-            guard index < bytes.count else { return false }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: "}") { return true }
-            guard byte == UInt8(ascii: ",") else { return false }
+            guard let closed = reader.next(closing: UInt8(ascii: "}")) else { return false }
+            if closed { return true }
         }
+    }
+
+    /// Whether the object at the cursor starts with a `$` key (an operator, or maybe one).
+    private func startsOperatorObject() -> Bool {
+        var look = reader
+        look.index += 1
+        look.skipWhitespace()
+        return look.current == UInt8(ascii: "\"") && look.index + 1 < bytes.count && bytes[look.index + 1] == UInt8(ascii: "$")
     }
 
     /// `"outer.inner.key":`, recording where the key is for the collision check.
@@ -126,99 +127,76 @@ struct RawProfileWriter {
     /// An array of scalars, as it is (its strings are not converted: the tree does not convert
     /// them either); one holding an object or an array is the tree's.
     private mutating func array(into out: inout [UInt8]) -> Bool {
-        index += 1
         out.append(UInt8(ascii: "["))
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
-            index += 1
+        if reader.enter(closing: UInt8(ascii: "]")) {
             out.append(UInt8(ascii: "]"))
             return true
         }
         while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] != UInt8(ascii: "{"), bytes[index] != UInt8(ascii: "["),
-                  scalar(converting: false, into: &out) else { return false }
-            skipWhitespace()
-            guard index < bytes.count else { return false }
-            let byte = bytes[index]
-            index += 1
-            out.append(byte)
-            if byte == UInt8(ascii: "]") { return true }
-            guard byte == UInt8(ascii: ",") else { return false }
+            reader.skipWhitespace()
+            guard let byte = reader.current, byte != UInt8(ascii: "{"), byte != UInt8(ascii: "["),
+                  scalar(converting: false, into: &out), let closed = reader.next(closing: UInt8(ascii: "]")) else { return false }
+            out.append(closed ? UInt8(ascii: "]") : UInt8(ascii: ","))
+            if closed { return true }
         }
     }
 
     /// A string (an ISO-8601 one as Unix seconds when `converting`), a plain integer or a literal.
     private mutating func scalar(converting: Bool, into out: inout [UInt8]) -> Bool {
-        switch bytes[index] {
+        let start = reader.index
+        switch bytes[start] {
         case UInt8(ascii: "\""):
             guard let text = string() else { return false }
-            let content = UnsafeBufferPointer(rebasing: bytes[text])
-            if converting, let seconds = ISO8601Timestamp.unixSeconds(utf8: content) {
+            if converting, let seconds = ISO8601Timestamp.unixSeconds(utf8: UnsafeBufferPointer(rebasing: bytes[text])) {
                 JSONWriter.writeInteger(seconds, into: &out)
-            } else {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(text.lowerBound - 1)..<(text.upperBound + 1)]))
+                return true
             }
-            return true
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return integer(into: &out)
-        case UInt8(ascii: "t"): return literal(4, into: &out)
-        case UInt8(ascii: "f"): return literal(5, into: &out)
-        case UInt8(ascii: "n"): return literal(4, into: &out)
-        default: return false
-        }
-    }
-
-    /// An integer as `JSONWriter` writes it: no fraction or exponent, no `-0`, at most 18 digits
-    /// (so it surely fits an `Int64`).
-    private mutating func integer(into out: inout [UInt8]) -> Bool {
-        let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let digitsStart = index
-        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") { index += 1 }
-        let digits = index - digitsStart
-        guard digits >= 1, digits <= 18 else { return false }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            guard plainInteger() else { return false }
+        case UInt8(ascii: "t"):
+            guard (try? reader.expectLiteral("true")) != nil else { return false }
+        case UInt8(ascii: "f"):
+            guard (try? reader.expectLiteral("false")) != nil else { return false }
+        case UInt8(ascii: "n"):
+            guard (try? reader.expectLiteral("null")) != nil else { return false }
+        default:
             return false
         }
-        if digitsStart > start && digits == 1 && bytes[digitsStart] == UInt8(ascii: "0") { return false }  // -0 is written 0
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<reader.index]))  // as it is
         return true
     }
 
-    /// `true`, `false` or `null`, which the selective parse has checked.
-    private mutating func literal(_ length: Int, into out: inout [UInt8]) -> Bool {
-        guard index + length <= bytes.count else { return false }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
-        index += length
-        return true
+    /// Past an integer `JSONWriter` writes as it is: no fraction or exponent, no `-0`, at most 18
+    /// digits (so it surely fits an `Int64`).
+    private mutating func plainInteger() -> Bool {
+        let start = reader.index
+        if bytes[reader.index] == UInt8(ascii: "-") { reader.index += 1 }
+        let digitsStart = reader.index
+        while let byte = reader.current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { reader.index += 1 }
+        let digits = reader.index - digitsStart
+        guard digits >= 1, digits <= 18 else { return false }
+        if let byte = reader.current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            return false
+        }
+        return !(digitsStart > start && digits == 1 && bytes[digitsStart] == UInt8(ascii: "0"))  // -0 is written 0
     }
 
-    /// The content of the string starting at `index` (past its closing quote after), or nil for
-    /// one with an escape: unescaped, it is what `JSONWriter` writes unchanged.
+    /// The content of the string at the cursor (left past its closing quote), or nil for one with
+    /// an escape: unescaped, it is what `JSONWriter` writes unchanged.
     private mutating func string() -> Range<Int>? {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-        let start = index + 1
+        guard reader.current == UInt8(ascii: "\"") else { return nil }
+        let start = reader.index + 1
         var i = start
         while i < bytes.count {
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
-                index = i + 1
+                reader.index = i + 1
                 return start..<i
             }
             if byte == UInt8(ascii: "\\") { return nil }
             i += 1
         }
         return nil
-    }
-
-    private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
-            }
-        }
     }
 
     /// No two keys the same after flattening (the tree keeps the first and warns).

@@ -87,40 +87,20 @@ struct SelectiveReader {
     private mutating func array(depth: Int) -> JSONValue? {
         if depth > JSONParser.maximumDepth { return nil }
         var elements: [JSONValue] = []
-        if enter(closing: UInt8(ascii: "]")) { return .array(elements) }
+        if reader.enter(closing: UInt8(ascii: "]")) { return .array(elements) }
         while true {
             reader.skipWhitespace()
             guard let element = value(.all, depth: depth) else { return nil }
             elements.append(element)
-            guard let closed = next(closing: UInt8(ascii: "]")) else { return nil }
+            guard let closed = reader.next(closing: UInt8(ascii: "]")) else { return nil }
             if closed { return .array(elements) }
         }
-    }
-
-    /// Steps past an object's or array's opening byte; true (past its closing byte too) when it is empty.
-    private mutating func enter(closing: UInt8) -> Bool {
-        reader.index += 1
-        reader.skipWhitespace()
-        guard peek(closing) else { return false }
-        reader.index += 1
-        return true
-    }
-
-    /// After a member or an element: true past the closing byte, false past a comma, nil for
-    /// anything else.
-    private mutating func next(closing: UInt8) -> Bool? {
-        reader.skipWhitespace()
-        guard reader.index < bytes.count else { return nil }
-        let byte = bytes[reader.index]
-        guard byte == UInt8(ascii: ",") || byte == closing else { return nil }
-        reader.index += 1
-        return byte == closing
     }
 
     private mutating func object(_ selection: JSONSelection, depth: Int) -> JSONValue? {
         if depth > JSONParser.maximumDepth { return nil }
         var members: [JSONObject.Member] = []
-        if enter(closing: UInt8(ascii: "}")) { return .object(JSONObject()) }
+        if reader.enter(closing: UInt8(ascii: "}")) { return .object(JSONObject()) }
         let frame = keyCount
         defer { keyCount = frame }
         while true {
@@ -145,7 +125,7 @@ struct SelectiveReader {
             } else {
                 guard skipValue(depth: depth) else { return nil }
             }
-            guard let closed = next(closing: UInt8(ascii: "}")) else { return nil }
+            guard let closed = reader.next(closing: UInt8(ascii: "}")) else { return nil }
             if closed { return .object(JSONObject(members)) }
         }
     }
@@ -193,22 +173,22 @@ struct SelectiveReader {
 
     private mutating func skipObject(depth: Int) -> Bool {
         if depth > JSONParser.maximumDepth { return false }
-        if enter(closing: UInt8(ascii: "}")) { return true }
+        if reader.enter(closing: UInt8(ascii: "}")) { return true }
         let frame = keyCount
         defer { keyCount = frame }
         while true {
             reader.skipWhitespace()
-            guard newKey(frame: frame) != nil, skipValue(depth: depth), let closed = next(closing: UInt8(ascii: "}")) else { return false }
+            guard newKey(frame: frame) != nil, skipValue(depth: depth), let closed = reader.next(closing: UInt8(ascii: "}")) else { return false }
             if closed { return true }
         }
     }
 
     private mutating func skipArray(depth: Int) -> Bool {
         if depth > JSONParser.maximumDepth { return false }
-        if enter(closing: UInt8(ascii: "]")) { return true }
+        if reader.enter(closing: UInt8(ascii: "]")) { return true }
         while true {
             reader.skipWhitespace()
-            guard skipValue(depth: depth), let closed = next(closing: UInt8(ascii: "]")) else { return false }
+            guard skipValue(depth: depth), let closed = reader.next(closing: UInt8(ascii: "]")) else { return false }
             if closed { return true }
         }
     }

@@ -74,6 +74,31 @@ public struct JSONParser {
             }
         }
 
+        /// The byte at the cursor, or nil at the end.
+        @inline(__always)
+        var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        /// Steps past an object's or array's opening byte; true (past its closing byte too) when
+        /// it is empty. For the readers that walk a document without building it.
+        @inline(__always)
+        mutating func enter(closing: UInt8) -> Bool {
+            index += 1
+            skipWhitespace()
+            guard current == closing else { return false }
+            index += 1
+            return true
+        }
+
+        /// After a member or an element: true past the closing byte, false past a comma, nil for
+        /// anything else.
+        @inline(__always)
+        mutating func next(closing: UInt8) -> Bool? {
+            skipWhitespace()
+            guard let byte = current, byte == UInt8(ascii: ",") || byte == closing else { return nil }
+            index += 1
+            return byte == closing
+        }
+
         func error(_ message: String, at offset: Int? = nil) -> JSONParseError {
             JSONParseError(message: message, offset: offset ?? index)
         }
