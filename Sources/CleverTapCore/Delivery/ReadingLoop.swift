@@ -122,11 +122,18 @@ struct ReadingLoop: Sendable {
     }
 
     /// Reads `reader` in pieces that `workers` threads prepare, consuming them in input order;
-    /// false when the run must stop. A read failure ends this input after what was read before
-    /// it is consumed.
+    /// false when the run must stop. A regular file of lines is read by the workers themselves,
+    /// block by block (`FileBlocks`); anything else is read here. A read failure ends this input
+    /// after what was read before it is consumed.
     private func consumeInParallel(_ reader: inout InputReader, inBlocks: Bool, into consumer: inout PieceConsumer) -> Bool {
         var failure: InputError?
         defer { if let failure { consumer.fail(failure.description) } }
+        let blocks: FileBlocks?
+        do throws(InputError) { blocks = inBlocks ? try reader.fileBlocks(blockBytes: Self.blockBytes) : nil } catch {
+            failure = error
+            return true
+        }
+        if let blocks { return consume(blocks, into: &consumer, failure: &failure) }
         let router = self.router
         let board = OrderedWorkers<InputPiece, PreparedPiece>(threads: workers) {
             var preparer = ItemPreparer(router: router.forWorker())
@@ -136,13 +143,42 @@ struct ReadingLoop: Sendable {
         var readAll = false
         while true {
             while !readAll && !board.isFull {
-                let next = Self.nextPiece(of: &reader, inBlocks: inBlocks)
+                let next = Self.nextPiece(of: &reader, inBlocks: false)
                 if let piece = next.piece { board.submit(piece) }
                 if let error = next.failure { failure = error }
                 readAll = next.ended
             }
             guard let prepared = board.takeNext() else { return true }
             if !consumer.consume(prepared) { return false }
+        }
+    }
+
+    /// `consumeInParallel` for a file of lines: the workers read the blocks they prepare.
+    private func consume(_ blocks: FileBlocks, into consumer: inout PieceConsumer, failure: inout InputError?) -> Bool {
+        let router = self.router
+        let board = OrderedWorkers<FileBlocks.Block, Result<PreparedPiece, InputError>>(threads: workers) {
+            var preparer = ItemPreparer(router: router.forWorker())
+            return { block in
+                Result { () throws(InputError) in
+                    let lines = try blocks.read(block)
+                    return preparer.prepare(.lines(block: lines.bytes, firstLine: lines.firstLine, source: blocks.source))
+                }
+            }
+        }
+        defer { board.close() }
+        var submitted = 0
+        while true {
+            while failure == nil && submitted < blocks.count && !board.isFull {
+                board.submit(blocks.block(submitted))
+                submitted += 1
+            }
+            guard let prepared = board.takeNext() else { return true }
+            // After a failed read, what was read before it is consumed and nothing after.
+            guard failure == nil else { continue }
+            switch prepared {
+            case .success(let piece): if !consumer.consume(piece) { return false }
+            case .failure(let error): failure = error
+            }
         }
     }
 }

@@ -9,44 +9,46 @@ extension MapStream {
     /// Files smaller than this are mapped on one thread: starting workers would cost more than it saves.
     public static let parallelThreshold = 1 << 20
 
-    /// `run`'s output, byte for byte and in the same order, with `workers` threads mapping blocks
-    /// of lines of a regular file at once; reading and writing stay on the calling thread, and at
-    /// most four blocks per worker are held (memory stays flat). A pipe, a terminal or a small file
-    /// is mapped by `run` on one thread.
+    /// `run`'s output, byte for byte and in the same order, with `workers` threads each reading
+    /// (`FileBlocks`) and mapping blocks of lines of a regular file at once; the calling thread
+    /// only hands the blocks out and writes what comes back, and at most four blocks per worker
+    /// are held (memory stays flat). A pipe, a terminal, a document or a small file is mapped by
+    /// `run` on one thread.
     public static func run(pipeline: SubscriptionPipeline, reader: inout InputReader, output: Int32, workers: Int,
                            blockBytes: Int = 1 << 20, threshold: Int = parallelThreshold) throws(StreamError) -> MapSummary {
-        let layout: InputReader.Layout
-        do { layout = try reader.determineLayout() } catch { throw .input(error) }
-        guard workers > 1, layout != .document, reader.isRegularFile(ofAtLeast: threshold) else {
-            return try run(pipeline: pipeline, reader: &reader, output: output)
-        }
-        let board = OrderedWorkers<MapBlock, MappedBlock>(threads: workers) {
+        let blocks: FileBlocks?
+        do {
+            blocks = workers > 1 && reader.isRegularFile(ofAtLeast: threshold) ? try reader.fileBlocks(blockBytes: blockBytes) : nil
+        } catch { throw .input(error) }
+        guard let blocks else { return try run(pipeline: pipeline, reader: &reader, output: output) }
+        let board = OrderedWorkers<FileBlocks.Block, Result<MappedBlock, InputError>>(threads: workers) {
             let own = pipeline.compiledAgain()
             let prefixes = RecordPrefixes(own)
             let selection = EventDecoder.selection(reading: own.eventSelection)
-            return { block in map(block, pipeline: own, selection: selection, prefixes: prefixes) }
+            return { block in
+                Result { () throws(InputError) in
+                    let lines = try blocks.read(block)
+                    return map(MapBlock(bytes: lines.bytes, firstLine: lines.firstLine), pipeline: own, selection: selection, prefixes: prefixes)
+                }
+            }
         }
         defer { board.close() }
-        let minimumBytes = max(1, blockBytes)
         var writer = BufferedByteWriter(descriptor: output, flushThreshold: 0)
         var summary = MapSummary()
-        var readAll = false
+        var submitted = 0
         while true {
-            while !readAll && !board.isFull {
-                let next: (bytes: [UInt8], firstLine: Int)?
-                do { next = try reader.nextBlock(minimumBytes: minimumBytes) } catch { throw .input(error) }
-                guard let block = next else {
-                    readAll = true
-                    break
-                }
-                board.submit(MapBlock(bytes: block.bytes, firstLine: block.firstLine))
+            while submitted < blocks.count && !board.isFull {
+                board.submit(blocks.block(submitted))
+                submitted += 1
             }
             guard let finished = board.takeNext() else { break }
-            summary.add(finished.summary)
-            writer.bytes = finished.output
+            let mapped: MappedBlock
+            do { mapped = try finished.get() } catch { throw .input(error) }
+            summary.add(mapped.summary)
+            writer.bytes = mapped.output
             try writer.flush()
         }
-        summary.lines = reader.linesHandedOut
+        summary.lines = blocks.nextLine - 1
         return summary
     }
 
