@@ -76,4 +76,23 @@ import Testing
         let read = try Self.readAll(try directory.write("empty.ndjson", ""), blockBytes: 64)
         #expect(read.bytes.isEmpty && read.firstLines.isEmpty && read.nextLine == 1)
     }
+
+    /// A read that fails names the input and the system's reason, and still passes the line
+    /// numbers on: the next block is not left waiting for a number that never comes.
+    @Test func aFailedReadIsTheReadersErrorAndBlocksNoOne() throws {
+        let directory = try DeliveryTempDirectory()
+        // A directory opens for reading, and every pread of it fails (EISDIR); a closed
+        // descriptor would not do, as a test running alongside may get its number.
+        let descriptor = open(directory.path, O_RDONLY | O_CLOEXEC)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let blocks = FileBlocks(source: "events.ndjson", descriptor: descriptor, start: 0, size: 10_000, blockBytes: 4096,
+                                relay: LineRelay(firstLine: 1))
+        for index in 0..<blocks.count {
+            #expect(throws: InputError(source: "events.ndjson", reason: "read failed: Is a directory")) {
+                try blocks.read(blocks.block(index))
+            }
+        }
+        #expect(blocks.nextLine == 1)
+    }
 }
