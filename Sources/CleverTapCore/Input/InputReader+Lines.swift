@@ -66,7 +66,7 @@ extension InputReader {
 
     /// The next block of whole lines, at least `minimumBytes` long unless the input ends first (the
     /// last block may lack a final newline), with the number of its first line; nil at the end.
-    /// For `map`'s workers, which split the block with `forEachLine(in:)`'s rules.
+    /// For the one-thread dry run, which splits the block with `forEachLine(in:)`'s rules.
     public mutating func nextBlock(minimumBytes: Int) throws(InputError) -> (bytes: [UInt8], firstLine: Int)? {
         _ = try determineLayout()  // drops a byte order mark
         while true {

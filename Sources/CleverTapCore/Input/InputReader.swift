@@ -30,7 +30,8 @@ public enum RawInputItem: Sendable {
 /// (e.g. one indented `{"batch": [...]}` envelope). A UTF-8 byte order mark opening the input is
 /// dropped. Values are handed out three ways, all from the same buffer and rules: owned items
 /// (`next()`, for `deliver`, which keeps them), borrowed lines (`forEachLine`, for the streaming
-/// verbs: no copy per line) and blocks of whole lines (`nextBlock`, for `map`'s workers).
+/// verbs: no copy per line) and blocks of whole lines (`nextBlock`, for the one-thread dry run;
+/// with more threads the workers read a file's blocks themselves, `fileBlocks(blockBytes:)`).
 public struct InputReader: ~Copyable {
     /// Bytes requested from the descriptor per `read(2)` by default.
     public static let chunkSize = 256 * 1024
