@@ -30,7 +30,7 @@ import Testing
         var firstLines: [Int] = []
         var starts: [Int] = []
         for index in 0..<blocks.count {
-            let block = try blocks.read(blocks.block(index))
+            let block = try blocks.read(index)
             // Only the block holding the file's last line may end without a newline.
             #expect(bytes.isEmpty || bytes.last == 0x0A || block.bytes.isEmpty, "the block before \(index) ends inside a line")
             if !block.bytes.isEmpty {
@@ -90,7 +90,7 @@ import Testing
                                 relay: LineRelay(firstLine: 1))
         for index in 0..<blocks.count {
             #expect(throws: InputError(source: "events.ndjson", reason: "read failed: Is a directory")) {
-                try blocks.read(blocks.block(index))
+                try blocks.read(index)
             }
         }
         #expect(blocks.nextLine == 1)

@@ -153,32 +153,21 @@ struct ReadingLoop: Sendable {
         }
     }
 
-    /// `consumeInParallel` for a file of lines: the workers read the blocks they prepare.
+    /// `consumeInParallel` for a file of lines: the workers read the blocks they prepare. A failed
+    /// read ends the file: what came before it is consumed, nothing after.
     private func consume(_ blocks: FileBlocks, into consumer: inout PieceConsumer, failure: inout InputError?) -> Bool {
         let router = self.router
-        let board = OrderedWorkers<FileBlocks.Block, Result<PreparedPiece, InputError>>(threads: workers) {
+        var running = true
+        blocks.forEachInOrder(workers: workers, makeWorker: {
             var preparer = ItemPreparer(router: router.forWorker())
-            return { block in
-                Result { () throws(InputError) in
-                    let lines = try blocks.read(block)
-                    return preparer.prepare(.lines(block: lines.bytes, firstLine: lines.firstLine, source: blocks.source))
-                }
-            }
-        }
-        defer { board.close() }
-        var submitted = 0
-        while true {
-            while failure == nil && submitted < blocks.count && !board.isFull {
-                board.submit(blocks.block(submitted))
-                submitted += 1
-            }
-            guard let prepared = board.takeNext() else { return true }
-            // After a failed read, what was read before it is consumed and nothing after.
-            guard failure == nil else { continue }
+            return { lines, firstLine in preparer.prepare(.lines(block: lines, firstLine: firstLine, source: blocks.source)) }
+        }) { prepared in
             switch prepared {
-            case .success(let piece): if !consumer.consume(piece) { return false }
+            case .success(let piece): running = consumer.consume(piece)
             case .failure(let error): failure = error
             }
+            return running && failure == nil
         }
+        return running
     }
 }

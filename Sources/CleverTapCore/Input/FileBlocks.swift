@@ -20,14 +20,6 @@ import Darwin
 /// The file is cut by its size when the run starts; the last block reads on to the end of file
 /// as it then is (a file being appended to is read as far as it has got).
 public struct FileBlocks: Sendable {
-    /// A range of the file to read the lines of, in order.
-    public struct Block: Sendable {
-        public let index: Int
-        let offset: Int
-        let length: Int
-        let isLast: Bool
-    }
-
     /// The input as named in positions and errors.
     public let source: String
     let descriptor: Int32
@@ -39,54 +31,67 @@ public struct FileBlocks: Sendable {
     /// How many blocks the file is cut into.
     public var count: Int { max(1, (size - start + blockBytes - 1) / blockBytes) }
 
-    /// Block `index` (0 ..< `count`).
-    public func block(_ index: Int) -> Block {
-        let offset = start + index * blockBytes
-        return Block(index: index, offset: offset, length: blockBytes, isLast: index == count - 1)
-    }
-
     /// The number of the line after the last one handed out; valid once every block is read.
     public var nextLine: Int { relay.nextLine }
 
-    /// `block`'s whole lines (the last one may lack its newline at the end of the file) and the
-    /// number of the first. A block with no line starting in it is empty. A failed read throws,
-    /// after passing the line numbers on (as if the block were empty) so no worker waits forever.
-    public func read(_ block: Block) throws(InputError) -> (bytes: [UInt8], firstLine: Int) {
-        var bytes: [UInt8] = []
-        do {
-            bytes = try readLines(of: block)
-        } catch {
-            _ = relay.pass(block.index, lines: 0)
-            throw error
+    /// Every block read and made into an `Output` by `workers` threads (each with the worker
+    /// `makeWorker` builds on it, given the block's lines and the number of the first), handed to
+    /// `body` in file order, a failed read as its error, until `body` returns false or the blocks
+    /// end. At most four blocks per worker are held (memory stays flat).
+    func forEachInOrder<Output: Sendable, Failure: Error>(
+        workers: Int,
+        makeWorker: @escaping @Sendable () -> (_ lines: [UInt8], _ firstLine: Int) -> Output,
+        _ body: (Result<Output, InputError>) throws(Failure) -> Bool
+    ) throws(Failure) {
+        let board = OrderedWorkers<Int, Result<Output, InputError>>(threads: workers) { [self] in
+            let worker = makeWorker()
+            return { index in
+                Result { () throws(InputError) in
+                    let block = try read(index)
+                    return worker(block.bytes, block.firstLine)
+                }
+            }
         }
-        let lines = bytes.withUnsafeBufferPointer(InputReader.countNewlines) + (bytes.isEmpty || bytes.last == 0x0A ? 0 : 1)
-        return (bytes, relay.pass(block.index, lines: lines))
+        defer { board.close() }
+        var submitted = 0
+        while true {
+            while submitted < count && !board.isFull {
+                board.submit(submitted)
+                submitted += 1
+            }
+            guard let result = board.takeNext(), try body(result) else { return }
+        }
     }
 
-    private func readLines(of block: Block) throws(InputError) -> [UInt8] {
-        let end = block.offset + block.length
-        guard let lineStart = block.offset == start ? start : try startOfFirstLine(atOrAfter: block.offset),
-              lineStart < end || block.isLast else { return [] }
+    /// Block `index`'s whole lines (the last one may lack its newline at the end of the file) and
+    /// the number of the first. A block with no line starting in it is empty. A failed read
+    /// throws, after passing the line numbers on (as if the block were empty) so no worker waits
+    /// forever.
+    func read(_ index: Int) throws(InputError) -> (bytes: [UInt8], firstLine: Int) {
+        let bytes: [UInt8]
+        do {
+            bytes = try readLines(ofBlock: index)
+        } catch {
+            _ = relay.pass(index, lines: 0)
+            throw error
+        }
+        return (bytes, relay.pass(index, lines: bytes.withUnsafeBufferPointer(InputReader.countLines)))
+    }
+
+    private func readLines(ofBlock index: Int) throws(InputError) -> [UInt8] {
+        let offset = start + index * blockBytes
+        let end = offset + blockBytes
+        let isLast = index == count - 1
+        guard let lineStart = index == 0 ? start : try startOfFirstLine(atOrAfter: offset),
+              lineStart < end || isLast else { return [] }
         // A little past the range: most blocks' last line ends within it, read in the same call.
         let overhang = 4 << 10
         var (bytes, atEnd) = try read(from: lineStart, count: max(0, end - lineStart) + overhang)
-        if block.isLast {
-            while !atEnd {
-                let more = try read(from: lineStart + bytes.count, count: 64 << 10)
-                bytes.append(contentsOf: more.bytes)
-                atEnd = more.atEnd
-            }
-            return bytes
-        }
-        // The last line is the one holding the range's last byte: cut after its newline.
+        // The last line is the one holding the range's last byte: cut after its newline. The
+        // last block reads on to the end of the file.
         var searched = min(end - 1 - lineStart, bytes.count)
         while true {
-            let newline = bytes.withUnsafeBufferPointer { buffer -> Int? in
-                guard let base = buffer.baseAddress, searched < buffer.count else { return nil }
-                return memchr(base + searched, 0x0A, buffer.count - searched)
-                    .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-            }
-            if let newline {
+            if !isLast, let newline = bytes.withUnsafeBufferPointer({ InputReader.firstNewline(in: $0, from: searched) }) {
                 bytes.removeLast(bytes.count - newline - 1)
                 return bytes
             }
@@ -104,11 +109,9 @@ public struct FileBlocks: Sendable {
         var from = offset - 1
         while true {
             let probe = try read(from: from, count: 4 << 10)
-            let found = probe.bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.flatMap { memchr($0, 0x0A, buffer.count) }
-                    .map { buffer.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+            if let found = probe.bytes.withUnsafeBufferPointer({ InputReader.firstNewline(in: $0, from: 0) }) {
+                return from + found + 1
             }
-            if let found { return from + found + 1 }
             if probe.atEnd { return nil }
             from += probe.bytes.count
         }

@@ -21,55 +21,42 @@ extension MapStream {
             blocks = workers > 1 && reader.isRegularFile(ofAtLeast: threshold) ? try reader.fileBlocks(blockBytes: blockBytes) : nil
         } catch { throw .input(error) }
         guard let blocks else { return try run(pipeline: pipeline, reader: &reader, output: output) }
-        let board = OrderedWorkers<FileBlocks.Block, Result<MappedBlock, InputError>>(threads: workers) {
+        var writer = BufferedByteWriter(descriptor: output, flushThreshold: 0)
+        var summary = MapSummary()
+        try blocks.forEachInOrder(workers: workers, makeWorker: {
             let own = pipeline.compiledAgain()
             let prefixes = RecordPrefixes(own)
             let selection = EventDecoder.selection(reading: own.eventSelection)
-            return { block in
-                Result { () throws(InputError) in
-                    let lines = try blocks.read(block)
-                    return map(MapBlock(bytes: lines.bytes, firstLine: lines.firstLine), pipeline: own, selection: selection, prefixes: prefixes)
-                }
-            }
-        }
-        defer { board.close() }
-        var writer = BufferedByteWriter(descriptor: output, flushThreshold: 0)
-        var summary = MapSummary()
-        var submitted = 0
-        while true {
-            while submitted < blocks.count && !board.isFull {
-                board.submit(blocks.block(submitted))
-                submitted += 1
-            }
-            guard let finished = board.takeNext() else { break }
+            return { lines, firstLine in map(lines, firstLine: firstLine, pipeline: own, selection: selection, prefixes: prefixes) }
+        }) { (finished) throws(StreamError) in
             let mapped: MappedBlock
-            do { mapped = try finished.get() } catch { throw .input(error) }
+            switch finished {
+            case .success(let block): mapped = block
+            case .failure(let error): throw .input(error)
+            }
             summary.add(mapped.summary)
             writer.bytes = mapped.output
             try writer.flush()
+            return true
         }
         summary.lines = blocks.nextLine - 1
         return summary
     }
 
-    /// Maps every line of `block` (the worker's part): the same lines `run` writes for them.
-    static func map(_ block: MapBlock, pipeline: SubscriptionPipeline, selection: JSONSelection, prefixes: RecordPrefixes) -> MappedBlock {
+    /// Maps every one of `lines` (a worker's block of whole lines, the first numbered
+    /// `firstLine`): the same lines `run` writes for them.
+    static func map(_ lines: [UInt8], firstLine: Int, pipeline: SubscriptionPipeline, selection: JSONSelection,
+                    prefixes: RecordPrefixes) -> MappedBlock {
         var out: [UInt8] = []
-        out.reserveCapacity(block.bytes.count + block.bytes.count / 2)
+        out.reserveCapacity(lines.count + lines.count / 2)
         var summary = MapSummary()
-        _ = block.bytes.withUnsafeBufferPointer { buffer in
-            InputReader.forEachLine(in: buffer, firstLine: block.firstLine) { line, number in
+        _ = lines.withUnsafeBufferPointer { buffer in
+            InputReader.forEachLine(in: buffer, firstLine: firstLine) { line, number in
                 mapLine(line, number: number, pipeline: pipeline, selection: selection, prefixes: prefixes, summary: &summary, into: &out)
             }
         }
         return MappedBlock(output: out, summary: summary)
     }
-}
-
-/// Whole lines of the input and the number of the first.
-struct MapBlock: Sendable {
-    let bytes: [UInt8]
-    let firstLine: Int
 }
 
 struct MappedBlock: Sendable {
