@@ -106,6 +106,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The Swift runtime and Foundation linked in (Linux): a run starts ~5 ms sooner (no
+            // symbol lookups across two dozen shared libraries) and calls into the runtime
+            // (retain/release) are direct; `deliver --dry-run` on 200,000 events measured ~10 ms
+            // faster on one core and on two (README, "Speed"). Foundation's static archives need
+            // their own support libraries named; `-static-stdlib` alone leaves ICU unresolved.
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib",
+                    "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                ], .when(platforms: [.linux])),
             ]
         ),
         .testTarget(name: "CleverTapCoreTests", dependencies: [
