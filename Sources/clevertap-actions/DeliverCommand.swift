@@ -92,6 +92,9 @@ struct DeliverCommand: AsyncParsableCommand {
         if let giveUpAfter, !(giveUpAfter > 0) { throw ValidationError("--give-up-after must be a positive number of seconds") }
         if dryRun && queue != nil { throw ValidationError("--queue sends through a queue; --dry-run sends nothing and needs none: use one of them") }
         if dryRun && giveUpAfter != nil { throw ValidationError("--give-up-after applies to a delivery; --dry-run sends nothing") }
+        if dryRun && concurrency != nil {
+            throw ValidationError("--concurrency applies to a delivery; --dry-run writes one request at a time, in input order")
+        }
         if output != nil && !dryRun { throw ValidationError("--output only applies with --dry-run") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if jobs != nil && !dryRun { throw ValidationError("--jobs only applies with --dry-run (a delivery's pace is CleverTap's)") }
@@ -153,9 +156,7 @@ struct DeliverCommand: AsyncParsableCommand {
 
         guard dryRun else { return try await runQueued(destination: destination, inputs: inputs, deadLetters: deadLetters) }
         let limits = BatchLimits(batchSize: batchSize, flushInterval: .milliseconds(Int64(((flushInterval ?? 1) * 1000).rounded())))
-        // A dry run writes requests in input order, so it sends one at a time.
-        let engineOptions = DeliveryOptions(limits: limits, concurrency: DeliveryConcurrency(limit: concurrency), sequential: true,
-                                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let engineOptions = DeliveryOptions(limits: limits, workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let sink: LineSink
         do throws(OutputError) { sink = try output.map { path throws(OutputError) in try LineSink.file(path) } ?? .standardOutput() } catch {
             throw Console.usage(error.description, command: "deliver")
@@ -199,8 +200,8 @@ struct DeliverCommand: AsyncParsableCommand {
     /// Runs the engine with Ctrl-C/SIGTERM handling and, on a terminal, a progress line on standard error.
     static func runEngine(_ engine: DeliveryEngine, inputs: [String]) async -> DeliveryReport {
         await underSignals(
-            stopping: "stopping: reading ended, finishing the requests in flight (interrupt again to dead-letter them instead)",
-            aborting: "abandoning the requests in flight: their records go to the dead-letter file"
+            stopping: "stopping: reading ended; writing the requests for what was read",
+            aborting: "stopping: the requests for what was read are being written"
         ) { control, counters, progress in
             await engine.run(inputs: inputs, control: control, counters: counters, onProgress: progress)
         }

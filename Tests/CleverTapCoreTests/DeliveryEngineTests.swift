@@ -29,7 +29,7 @@ func dryRunText(inputs: [String], directory: borrowing DeliveryTempDirectory, ba
                 deadLetter: String? = nil, workers: Int = 1, parallelThreshold: Int = 1 << 20) async throws -> (DeliveryReport, String) {
     let requestsPath = directory.path + "/requests-\(UUID().uuidString).ndjson"
     let sink = try LineSink.file(requestsPath)
-    var options = DeliveryOptions(limits: BatchLimits(batchSize: batchSize), sequential: true, workers: workers)
+    var options = DeliveryOptions(limits: BatchLimits(batchSize: batchSize), workers: workers)
     options.parallelThreshold = parallelThreshold
     let engine = DeliveryEngine(router: deliveryRouter(for: quickSetupDestination()), transport: DryRunTransport(sink: sink),
                                 options: options,

@@ -119,6 +119,7 @@ import Testing
 
     @Test(arguments: [
         (["--concurrency", "0"], "--concurrency must be at least 1"),
+        (["--concurrency", "2"], "--concurrency applies to a delivery; --dry-run writes one request at a time"),
         (["--batch-size", "0"], "--batch-size must be at least 1"),
         (["--destination", "Nope"], "no destination named \"Nope\""),
         (["/nonexistent/events.ndjson"], "cannot read /nonexistent/events.ndjson: it does not exist"),

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Why a record was not processed, in the words the report and the dead-letter file use.
 public struct RecordFailure: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
@@ -74,91 +66,12 @@ public struct BatchOutcome: Sendable {
 
 /// Where the engine's batches go: the request file of a dry run (`DryRunTransport`).
 public protocol DeliveryTransport: Sendable {
-    /// Sends one batch and reports every record's fate. Never throws: a failed request is an outcome.
-    /// On task cancellation it returns promptly with `.interrupted` failures for unconfirmed records.
-    func send(_ batch: RecordBatch) async -> BatchOutcome
+    /// Sends one batch and reports every record's fate. Called on the reading thread, one batch
+    /// at a time in input order, so it must not wait on anything slow. Never throws: a failed
+    /// request is an outcome.
+    func send(_ batch: RecordBatch) -> BatchOutcome
     /// Whether records count as delivered (false for a dry run).
     var sendsForReal: Bool { get }
-}
-
-/// A byte sink several tasks may write whole lines to (standard output or a file).
-public final class LineSink: @unchecked Sendable {
-    private let fd: Int32
-    private let ownsDescriptor: Bool
-    private let lock = DeliveryLock()
-    private var buffer: [UInt8] = []
-    private var failure: String?
-
-    /// Standard output.
-    public static func standardOutput() -> LineSink { LineSink(fd: STDOUT_FILENO, owns: false) }
-
-    /// A file created (or truncated) with mode 0600: request bodies carry personal data.
-    public static func file(_ path: String) throws(OutputError) -> LineSink {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            throw OutputError(target: path, reason: "cannot create for writing: \(String(cString: strerror(errno)))")
-        }
-        return LineSink(fd: fd, owns: true)
-    }
-
-    init(fd: Int32, owns: Bool) {
-        self.fd = fd
-        ownsDescriptor = owns
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    deinit {
-        flush()
-        if ownsDescriptor { close(fd) }
-    }
-
-    /// Appends `line` plus a newline. A long line (a dry run's request) is written as it is,
-    /// after what is buffered, rather than copied into the buffer first.
-    public func writeLine(_ line: [UInt8]) {
-        lock.withLock {
-            if line.count >= 1 << 16 {
-                flushLocked()
-                if failure == nil { failure = writeAll(fd: fd, line) }
-                buffer.append(0x0A)  // goes out first with what is written next
-                return
-            }
-            buffer.append(contentsOf: line)
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 20 { flushLocked() }
-        }
-    }
-
-    /// Writes out what is buffered. Returns the first write error seen, if any.
-    @discardableResult
-    public func flush() -> String? {
-        lock.withLock {
-            flushLocked()
-            return failure
-        }
-    }
-
-    private func flushLocked() {
-        if !buffer.isEmpty, failure == nil {
-            failure = writeAll(fd: fd, buffer)
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-}
-
-/// Writes all of `bytes`, retrying short writes; returns an error text on failure.
-func writeAll(fd: Int32, _ bytes: [UInt8]) -> String? {
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes.withUnsafeBufferPointer { pointer in
-            write(fd, pointer.baseAddress! + offset, bytes.count - offset)
-        }
-        if written < 0 {
-            if errno == EINTR { continue }
-            return String(cString: strerror(errno))
-        }
-        offset += written
-    }
-    return nil
 }
 
 /// Sends nothing: writes each request that would be made as one NDJSON line
@@ -172,7 +85,7 @@ public struct DryRunTransport: DeliveryTransport {
 
     public var sendsForReal: Bool { false }
 
-    public func send(_ batch: RecordBatch) async -> BatchOutcome {
+    public func send(_ batch: RecordBatch) -> BatchOutcome {
         var line: [UInt8] = []
         line.reserveCapacity(batch.entries.count * 256 + 64)
         line.append(contentsOf: #"{"method":"POST","path":""#.utf8)

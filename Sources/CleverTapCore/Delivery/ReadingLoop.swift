@@ -1,31 +1,14 @@
 import Foundation
 
-/// What the reading thread counted.
-struct ReadSummary: Sendable {
-    struct Counts: Sendable {
-        var matched = 0
-        var skipped: [SkipReason: Int] = [:]
-    }
-
-    var eventsRead = 0
-    var bytesRead = 0
-    var malformed = 0
-    var unmatched = 0
-    var emptyValues = 0
-    var perSubscription: [Counts]
-    var interrupted = false
-    var fatalError: String?
-}
-
-/// The reading side: inputs -> events -> routed records -> batches -> channel. Runs on its own
-/// thread; with `workers` > 1 and a regular file, events are decoded and routed by that many
-/// threads of their own (`OrderedWorkers`) and counted, batched and dead-lettered here in input
-/// order, so the output is the one-thread output.
+/// The whole dry run but its dead-letter files and timing: inputs -> events -> routed records ->
+/// batches -> requests. Runs on its own thread; with `workers` > 1 and a regular file, events are
+/// decoded and routed by that many threads of their own (`OrderedWorkers`) and counted, batched,
+/// written and dead-lettered here in input order, so the output is the one-thread output.
 struct ReadingLoop: Sendable {
     let inputs: [String]
     let router: any EventRouter
     let limits: BatchLimits
-    let channel: BatchChannel
+    let transport: any DeliveryTransport
     let deadLetters: DeadLetterFiles
     let control: DeliveryControl
     let counters: DeliveryCounters
@@ -38,7 +21,9 @@ struct ReadingLoop: Sendable {
     /// Bytes of whole lines a worker gets at once from a regular file (about a thousand events).
     static let blockBytes = 256 << 10
 
-    func runOnThread() async -> ReadSummary {
+    /// Runs on a thread of its own (blocking reads never occupy the async pool); the report lacks
+    /// only what the engine adds (dead-letter files, elapsed time).
+    func runOnThread() async -> DeliveryReport {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: self.run())
@@ -49,8 +34,8 @@ struct ReadingLoop: Sendable {
         }
     }
 
-    func run() -> ReadSummary {
-        var consumer = PieceConsumer(subscriptions: router.subscriptions, limits: limits, channel: channel,
+    func run() -> DeliveryReport {
+        var consumer = PieceConsumer(inputs: inputs, subscriptions: router.subscriptions, limits: limits, transport: transport,
                                      deadLetters: deadLetters, control: control, counters: counters)
         var preparer = ItemPreparer(router: router)
         for input in inputs {
