@@ -71,7 +71,9 @@ import Testing
     /// in the queue and go out once it answers again; nothing is lost or dead-lettered.
     @Test func aSandboxKilledMidRunAndRestartedGetsEverything() async throws {
         let state = directory + "/sandbox-state.json"
-        let sandbox = try launch(["sandbox", "--port", "0", "--state", state, "--latency-ms", "100"])
+        // 250 ms per request, two at a time: the run takes ~5 s, so a loaded machine still sees
+        // the sandbox killed mid-run (at 100 ms it once stored all 2,000 before the kill).
+        let sandbox = try launch(["sandbox", "--port", "0", "--state", state, "--latency-ms", "250"])
         let url = try await sandbox.firstLine()
         #expect(url.hasPrefix("http://127.0.0.1:"))
         let port = String(url.split(separator: ":").last ?? "")
