@@ -86,7 +86,7 @@ public enum CredentialCheck: Sendable, Hashable {
 public final class CleverTapClient: Sendable {
     public let configuration: CleverTapClientConfiguration
     private let http: HTTPClient
-    private let redactor: Redactor
+    let redactor: Redactor
     private let host: String
     /// Set when a request gave up because no connection could be made; cleared by any answer.
     /// While set, refused connections are not retried again: one restart window per outage, not
@@ -145,99 +145,6 @@ public final class CleverTapClient: Sendable {
 
     // MARK: Calls
 
-    /// Uploads profile (and event) records, at most `maxRecordsPerUpload` per request, in order.
-    ///
-    /// A request that fails as a whole (429, 5xx, timeout, reset) is retried per the policy: nothing
-    /// in it was stored, so retrying cannot duplicate. An answer that lists rejected records is
-    /// final: the accepted ones are stored and the rejected ones need fixed data, so it is never
-    /// retried. After a request fails for good, the remaining batches are not sent (their records
-    /// report the same failure), except after a 400, which concerns that batch's data only.
-    public func upload(_ records: [JSONValue]) async -> CleverTapResult {
-        var result = CleverTapResult()
-        var stopError: CleverTapError?
-        for range in Self.chunks(records.count, size: configuration.maxRecordsPerUpload) {
-            if let stopError {
-                result.outcomes += Array(repeating: .failed(stopError), count: range.count)
-                continue
-            }
-            let batch = Array(records[range])
-            let body = JSONValue.object(JSONObject(["d": .array(batch)]))
-            let exchange = await send(path: CleverTapPath.upload, body: body, what: "\(batch.count) record(s)")
-            switch exchange.outcome {
-            case .success(let answer):
-                do throws(CleverTapError) {
-                    let parsed = try UploadAnswerParser.outcomes(body: answer, count: batch.count, redactor: redactor)
-                    result.outcomes += parsed.outcomes
-                    result.unattributed += parsed.unattributed
-                    result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                         httpStatus: exchange.status, error: nil))
-                    let rejected = parsed.outcomes.count { !$0.isProcessed } + parsed.unattributed.count
-                    if rejected > 0 {
-                        configuration.logger.warning("CleverTap skipped \(rejected) of \(batch.count) record(s)",
-                                                     metadata: ["records": "\(range.lowerBound + 1)-\(range.upperBound)"])
-                    }
-                } catch {
-                    result.outcomes += Array(repeating: .failed(error), count: range.count)
-                    result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                         httpStatus: exchange.status, error: error,
-                                                         retryAfter: exchange.retryAfter))
-                    stopError = error
-                }
-            case .failure(let error):
-                result.outcomes += Array(repeating: .failed(error), count: range.count)
-                result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                     httpStatus: exchange.status, error: error,
-                                                         retryAfter: exchange.retryAfter))
-                if !error.concernsOnlyThisBatch { stopError = error }
-            }
-        }
-        return result
-    }
-
-    /// Deletes the profiles with these identities, at most `maxValuesPerDelete` per request, one
-    /// request at a time (CleverTap allows only 3 concurrent deletes per account).
-    public func deleteProfiles(identities: [String]) async -> CleverTapResult {
-        await delete(key: .identity, values: identities)
-    }
-
-    /// Deletes the profiles with these CleverTap IDs (guids), like `deleteProfiles(identities:)`.
-    public func deleteProfiles(guids: [String]) async -> CleverTapResult {
-        await delete(key: .guid, values: guids)
-    }
-
-    /// Deletes profiles named by `key`; the body carries that key only.
-    public func delete(key: DeleteKey, values: [String]) async -> CleverTapResult {
-        var result = CleverTapResult()
-        var stopError: CleverTapError?
-        for range in Self.chunks(values.count, size: configuration.maxValuesPerDelete) {
-            if let stopError {
-                result.outcomes += Array(repeating: .failed(stopError), count: range.count)
-                continue
-            }
-            let body = Self.deleteBody(key: key, values: Array(values[range]))
-            let exchange = await send(path: CleverTapPath.deleteProfiles, body: body, what: "\(range.count) \(key.rawValue)(s)")
-            var failure: CleverTapError?
-            switch exchange.outcome {
-            case .success(let answer):
-                // CleverTap documents only {"status":"success"}; anything else saying "fail" is a failure.
-                if let value = try? JSONParser.parse(bytes: answer), let status = value["status"]?.stringValue,
-                   status != "success"
-                {
-                    let message = value["error"]?.stringValue ?? value["message"]?.stringValue
-                    failure = .invalidResponse(detail: "delete answered status \"\(status)\""
-                        + (message.map { ": \(redactor.scrub($0))" } ?? ""))
-                }
-            case .failure(let error):
-                failure = error
-            }
-            result.outcomes += Array(repeating: failure.map { .failed($0) } ?? .processed, count: range.count)
-            result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
-                                                 httpStatus: exchange.status, error: failure, retryAfter: exchange.retryAfter))
-            if let failure, !failure.concernsOnlyThisBatch { stopError = failure }
-        }
-        return result
-    }
-
     /// One cheap authenticated call: an upload of zero records (`{"d":[]}`).
     ///
     /// Chosen over `GET /v1/connect` because its answers are known (401 with a JSON body on bad
@@ -246,7 +153,8 @@ public final class CleverTapClient: Sendable {
     public func checkCredentials() async -> CredentialCheck {
         var policy = configuration.retryPolicy
         policy.maxAttempts = min(policy.maxAttempts, 2)
-        let exchange = await send(path: CleverTapPath.upload, body: ["d": []], what: "credentials check", policy: policy)
+        let exchange = await send(path: CleverTapPath.upload, body: Self.requestBody(key: "d", elements: []),
+                                  what: "credentials check", policy: policy)
         switch exchange.outcome {
         case .success: return .valid
         case .failure(let error):
@@ -313,12 +221,11 @@ public final class CleverTapClient: Sendable {
         .object(JSONObject([JSONObject.Member(key: key.rawValue, value: .array(values.map { .string($0) }))]))
     }
 
-    /// Sends `body` to `path`, retrying transient failures per `policy`.
-    func send(path: String, body: JSONValue, what: String, policy: RetryPolicy? = nil) async -> Exchange {
+    /// Sends `bytes` (a request body, `requestBody(key:elements:)`) to `path`, retrying transient
+    /// failures per `policy`.
+    func send(path: String, body bytes: [UInt8], what: String, policy: RetryPolicy? = nil) async -> Exchange {
         let policy = policy ?? configuration.retryPolicy
         let logger = configuration.logger
-        var bytes: [UInt8] = []
-        JSONWriter.write(body, into: &bytes)
         var request = HTTPClientRequest(url: configuration.baseURL + path)
         request.method = .POST
         for (name, value) in Self.headerPairs(configuration) { request.headers.add(name: name, value: value) }
