@@ -48,6 +48,23 @@ public struct RecordDetail: Sendable {
 struct ClaimDelivery: Sendable {
     let route: DeliveryRoute
     let settings: DeliverySettings
+    /// Routes each event as `map` and the dry run do: a User Upload profile written from the
+    /// stored event's bytes, every record encoded once and sent as those bytes. A compiled copy
+    /// of its own, since each worker loop routes on whichever thread it runs (shared compiled
+    /// mappings would bounce their reference counts between the cores).
+    let router: PipelineRouter
+    /// What to parse of a stored event: what `router` reads, with the raw slots of its own compile.
+    let payloadSelection: JSONSelection
+    /// `router`'s subscription index of each subscription id, for a dead letter fed back.
+    let indexByID: [String: Int]
+
+    init(route: DeliveryRoute, settings: DeliverySettings) {
+        self.route = route
+        self.settings = settings
+        router = PipelineRouter(pipeline: route.pipeline.compiledAgain())
+        payloadSelection = FilePayload.selection(reading: router.eventSelection)
+        indexByID = Dictionary(router.subscriptions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// Why a record did not go through, worst first: a retryable failure wins over nothing, a
     /// permanent one over a retryable one.
@@ -75,7 +92,9 @@ struct ClaimDelivery: Sendable {
         let row: Int
         let slot: Int
         let subscription: SubscriptionRef
-        let record: JSONValue
+        /// The record's part of its request: a profile's or event's JSON, or a delete's identity
+        /// as a JSON string (`RouteResult.record`); a slice of the claim's one buffer of bodies.
+        let body: ArraySlice<UInt8>
     }
 
     /// `shouldStop` is asked before each request: once it says yes, requests not yet started are
@@ -89,39 +108,58 @@ struct ClaimDelivery: Sendable {
         var uploads: [Item] = []
         var deletes: [Item] = []
         var laterDeletes: [Item] = []
-        var outcomes: [PipelineOutcome] = []
+        // Every record's body, back to back: one buffer for the claim, as the dry run's pieces.
+        var bodies: [UInt8] = []
+        var results: [RouteResult] = []
+        var routed: [(row: Int, results: Range<Int>)] = []
         for (row, record) in records.enumerated() {
-            let event: JSONValue
-            let only: String?
-            do throws(JSONParseError) { (event, only) = try FilePayload.decode(record.payload, sourceID: record.sourceID, selecting: route.payloadSelection) } catch {
+            let start = results.count
+            let decoded: Result<Void, JSONParseError> = record.payload.withUnsafeBufferPointer { payload in
+                do throws(JSONParseError) {
+                    var spans = RawSpans()
+                    let (event, only) = try FilePayload.decode(payload, sourceID: record.sourceID, selecting: payloadSelection,
+                                                               capturing: &spans)
+                    // A dead letter fed back is retried for its subscription only: for none when
+                    // this destination no longer has it.
+                    let index = only.map { indexByID[$0] }
+                    if case .some(nil) = index { return .success(()) }
+                    router.route(event, raw: spans.isEmpty ? nil : RawEvent(bytes: payload, spans: spans), only: index ?? nil,
+                                 into: &results, bodies: &bodies)
+                    return .success(())
+                } catch { return .failure(error) }
+            }
+            if case .failure(let error) = decoded {
                 let failure = RecordFailure(kind: .malformed, reason: "the stored event is not JSON: \(error)")
                 failures[row] = .dead(failure, subscription: nil, queueReason: failure.reason)
                 continue
             }
-            outcomes.removeAll(keepingCapacity: true)
-            route.pipeline.process(event, only: only, into: &outcomes)
+            routed.append((row, start..<results.count))
+        }
+        // Every body is written: the requests take slices of the buffer, with no copy.
+        for (row, range) in routed {
             var madeUpload = false
             var rowDeletes: [Item] = []
-            for outcome in outcomes {
+            for result in results[range] {
                 let slot = details[row].results.count
-                switch outcome {
-                case .record(let subscription, let action, let made):
+                switch result {
+                case .record(let index, let body):
+                    let subscription = router.subscriptions[index]
                     details[row].results.append(.init(subscription: subscription, result: .processed))
                     // Every action but Delete User is an upload record (profiles, events): only
                     // deletes have their own endpoint.
-                    let item = Item(row: row, slot: slot, subscription: subscription, record: made.record)
-                    if action == .userDelete {
+                    let item = Item(row: row, slot: slot, subscription: subscription, body: bodies[body])
+                    if subscription.action.endpoint == .deleteProfiles {
                         rowDeletes.append(item)
                     } else {
                         uploads.append(item)
                         madeUpload = true
                     }
-                case .failed(let subscription, let reason):
-                    let skip = SkipReason(reason)
-                    let failure = RecordFailure(kind: skip.failureKind, reason: reason.description)
+                case .skipped(let index, let skip, let message):
+                    let subscription = router.subscriptions[index]
+                    let failure = RecordFailure(kind: skip.failureKind, reason: message)
                     details[row].results.append(.init(subscription: subscription, result: .skipped(skip)))
                     Self.worsen(&failures[row], .dead(failure, subscription: subscription,
-                                                      queueReason: "subscription \"\(subscription.name)\": \(reason)"))
+                                                      queueReason: "subscription \"\(subscription.name)\": \(message)"))
                 }
             }
             if madeUpload { laterDeletes += rowDeletes } else { deletes += rowDeletes }
@@ -203,9 +241,9 @@ struct ClaimDelivery: Sendable {
         let answer: CleverTapResult? = await limiter.run {
             if shouldStop() { return nil }
             if delete {
-                return await client.deleteProfiles(identities: items.map { $0.record["identity"]?.stringValue ?? "" })
+                return await client.delete(key: .identity, encodedValues: items.map(\.body))
             }
-            return await client.upload(items.map(\.record))
+            return await client.upload(encodedRecords: items.map(\.body))
         }
         guard let result = answer else {
             return Sent(items: items, outcomes: [], transient: [], retryAfter: nil, attempts: 0, retries: 0, notSent: true)

@@ -8,8 +8,6 @@ public struct DeliveryRoute: Sendable {
     public let client: CleverTapClient
     public let uploads: AsyncLimiter
     public let deletes: AsyncLimiter
-    /// What the workers parse of a stored event: what the subscriptions read.
-    let payloadSelection: JSONSelection
 
     public init(destination: Destination, pipeline: SubscriptionPipeline, client: CleverTapClient,
                 uploads: AsyncLimiter, deletes: AsyncLimiter) {
@@ -18,7 +16,6 @@ public struct DeliveryRoute: Sendable {
         self.client = client
         self.uploads = uploads
         self.deletes = deletes
-        payloadSelection = FilePayload.selection(reading: pipeline.eventSelection)
     }
 
     /// Routes for `destinations`, with one pair of limiters per account (base URL + Project ID):

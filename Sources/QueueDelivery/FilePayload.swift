@@ -28,17 +28,31 @@ enum FilePayload {
         return selection
     }
 
-    /// The event (only `selection` of it, from `selection(reading:)`, built) and, for a dead
-    /// letter fed back, the one subscription to retry it for.
-    static func decode(_ payload: [UInt8], sourceID: String, selecting selection: JSONSelection = .all) throws(JSONParseError) -> (event: JSONValue, only: String?) {
-        let parsed: Result<JSONValue, JSONParseError> = payload.withUnsafeBufferPointer { buffer in
+    /// The event, parsed whole, and, for a dead letter fed back, the one subscription to retry
+    /// it for.
+    static func decode(_ payload: [UInt8], sourceID: String) throws(JSONParseError) -> (event: JSONValue, only: String?) {
+        var none = RawSpans()  // `.all` marks nothing raw
+        let decoded: Result<(event: JSONValue, only: String?), JSONParseError> = payload.withUnsafeBufferPointer { buffer in
             do throws(JSONParseError) {
-                let value = try JSONParser.parse(buffer, selecting: selection)
-                // A wrapped dead letter is taken apart: parsed whole.
-                return .success(value["retryOnly"] == nil ? value : try JSONParser.parse(buffer))
+                return .success(try decode(buffer, sourceID: sourceID, selecting: .all, capturing: &none))
             } catch { return .failure(error) }
         }
-        let value = try parsed.get()
+        return try decoded.get()
+    }
+
+    /// The event, only `selection` of it (from `selection(reading:)`) built and the parts it
+    /// marks raw captured in `spans` (`JSONParser.parse(_:selecting:capturing:)`), for the workers
+    /// to write User Upload profiles from those bytes as `map` and the dry run do; and, for a dead
+    /// letter fed back, the one subscription to retry it for. A plain stored event is one JSON
+    /// value, so its spans are spans of `payload`; a wrapped dead letter is taken apart, so it is
+    /// parsed whole and `spans` comes back empty.
+    static func decode(_ payload: UnsafeBufferPointer<UInt8>, sourceID: String, selecting selection: JSONSelection,
+                       capturing spans: inout RawSpans) throws(JSONParseError) -> (event: JSONValue, only: String?) {
+        var value = try JSONParser.parse(payload, selecting: selection, capturing: &spans)
+        if value["retryOnly"] != nil {
+            spans = RawSpans()
+            value = try JSONParser.parse(payload)
+        }
         guard sourceID.hasPrefix(sourcePrefix), let only = value["retryOnly"]?.stringValue,
               let event = value["event"], value.objectValue?.count == 2 else { return (value, nil) }
         return (event, only)

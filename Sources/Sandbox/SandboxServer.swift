@@ -80,6 +80,11 @@ public final class SandboxHandle: Sendable {
         let requests = await store.recentRequests()
         return ["count": .int(Int64(requests.count)), "requests": .array(requests.map(\.jsonValue))]
     }
+    /// The bodies of the recent API requests to `path` (`/1/upload`, …), oldest first, as they
+    /// arrived (each up to 64 KiB): what a test holds byte for byte against the bodies it expects.
+    public func recentRequestBodies(path: String) async -> [String] {
+        await store.recentRequests().filter { $0.path == path }.map(\.body)
+    }
     /// API requests being answered right now (held `timeout` faults included).
     public func inFlightCount() async -> Int { await store.inFlightCount }
     /// Requests held by `timeout` faults right now.

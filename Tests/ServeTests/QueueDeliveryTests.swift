@@ -7,10 +7,11 @@ import Testing
 
 /// The delivery workers against a real queue file and a real sandbox over loopback HTTP.
 @Suite(.timeLimit(.minutes(2))) struct QueueDeliveryTests {
-    static func destination(_ sandbox: SandboxHandle) -> Destination {
+    /// `presets` as subscriptions `sub-1`, `sub-2`, … of a destination at `sandbox`.
+    static func destination(_ sandbox: SandboxHandle, presets: [Preset] = Preset.quickSetup) -> Destination {
         Destination(id: "dst-1", name: "Sandbox", sourceID: "src-1", projectID: SandboxAccount.demo.projectID,
                     passcode: .inline(SandboxAccount.demo.passcode), endpoint: .custom(baseURL: sandbox.baseURL), setupMode: .quick,
-                    subscriptions: Preset.quickSetup.enumerated().map { $0.element.makeSubscription(id: "sub-\($0.offset + 1)") })
+                    subscriptions: presets.enumerated().map { $0.element.makeSubscription(id: "sub-\($0.offset + 1)") })
     }
 
     static func event(_ json: String, _ identity: String, _ messageID: String) -> IncomingEvent {
