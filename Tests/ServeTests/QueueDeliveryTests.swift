@@ -135,7 +135,11 @@ import Testing
         try await running.value
         #expect(status.counts(for: "dst-1")[.dead] == 1)
         let reason = status.recentErrors.first?.reason ?? ""
-        #expect(reason.hasPrefix("gave up after 1 attempt(s) over 360") && reason.contains("last: CleverTap answered HTTP 500"), "\(reason)")
+        // Over the hour since it was enqueued: how far over depends on how busy the machine is
+        // (the whole suite at once took ten seconds to get here), not on the rule.
+        let seconds = reason.split(separator: " ").dropFirst(6).first.flatMap { Int($0) } ?? 0
+        #expect(reason.hasPrefix("gave up after 1 attempt(s) over ") && (3600..<3660).contains(seconds), "\(reason)")
+        #expect(reason.contains("last: CleverTap answered HTTP 500"), "\(reason)")
         try await client.shutdown()
         await queue.close()
         await sandbox.stop()
