@@ -26,7 +26,7 @@ extension CleverTapClient {
                 result.outcomes += Array(repeating: .failed(stopError), count: range.count)
                 continue
             }
-            let body = Self.requestBody(key: "d", elements: records[range])
+            let body = Self.requestBody(key: Self.uploadKey, elements: records[range])
             let exchange = await send(path: CleverTapPath.upload, body: body, what: "\(range.count) record(s)")
             switch exchange.outcome {
             case .success(let answer):
@@ -109,21 +109,32 @@ extension CleverTapClient {
         return result
     }
 
+    /// The member of an upload's body that holds its records (`{"d":[…]}`, spec §3).
+    static let uploadKey = "d"
+
     /// A request body: `{"<key>":[<element>,…]}`, each element copied as it is: `{"d":[…]}` for
     /// uploads, `{"identity":[…]}` for deletes. The very bytes `JSONWriter` writes of the same
     /// object holding the elements' values.
     static func requestBody(key: String, elements: ArraySlice<ArraySlice<UInt8>>) -> [UInt8] {
         var body: [UInt8] = []
         body.reserveCapacity(elements.reduce(key.utf8.count + 8) { $0 + $1.count + 1 })
-        body.append(UInt8(ascii: "{"))
-        JSONWriter.writeString(key, into: &body)
-        body.append(contentsOf: ":[".utf8)
-        for (index, element) in elements.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: element)
-        }
-        body.append(contentsOf: "]}".utf8)
+        writeRequestBody(key: key, elements: elements, into: &body)
         return body
+    }
+
+    /// Appends `requestBody(key:elements:)`'s bytes to `out`: what the dry run writes of a batch
+    /// (`RecordBatch.writeBody`) is what this client sends, by construction.
+    static func writeRequestBody<Elements: Sequence<ArraySlice<UInt8>>>(key: String, elements: Elements, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        JSONWriter.writeString(key, into: &out)
+        out.append(contentsOf: ":[".utf8)
+        var first = true
+        for element in elements {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: element)
+        }
+        out.append(contentsOf: "]}".utf8)
     }
 
     /// Each of `values` written by `write`, all into one buffer (one allocation, not one per value).

@@ -153,7 +153,7 @@ public final class CleverTapClient: Sendable {
     public func checkCredentials() async -> CredentialCheck {
         var policy = configuration.retryPolicy
         policy.maxAttempts = min(policy.maxAttempts, 2)
-        let exchange = await send(path: CleverTapPath.upload, body: Self.requestBody(key: "d", elements: []),
+        let exchange = await send(path: CleverTapPath.upload, body: Self.requestBody(key: Self.uploadKey, elements: []),
                                   what: "credentials check", policy: policy)
         switch exchange.outcome {
         case .success: return .valid
@@ -168,7 +168,7 @@ public final class CleverTapClient: Sendable {
     /// The requests `upload(_:)` would make for `records`, for showing (passcode masked).
     public func previewUpload(_ records: [JSONValue]) -> [CleverTapRequestPreview] {
         Self.chunks(records.count, size: configuration.maxRecordsPerUpload).map { range in
-            preview(path: CleverTapPath.upload, body: ["d": .array(Array(records[range]))])
+            preview(path: CleverTapPath.upload, body: [Self.uploadKey: .array(Array(records[range]))])
         }
     }
 

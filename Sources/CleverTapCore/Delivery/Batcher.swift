@@ -53,19 +53,10 @@ public struct RecordBatch: Sendable {
     }
 
     /// The exact request body CleverTap receives for this batch:
-    /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes.
+    /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes, written by the client's own rule.
     public func writeBody(into out: inout [UInt8]) {
-        switch endpoint {
-        case .upload:
-            out.append(contentsOf: #"{"d":["#.utf8)
-        case .deleteProfiles:
-            out.append(contentsOf: #"{"identity":["#.utf8)
-        }
-        for index in entries.indices {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: entries[index].body)
-        }
-        out.append(contentsOf: "]}".utf8)
+        let key = endpoint == .upload ? CleverTapClient.uploadKey : DeleteKey.identity.rawValue
+        CleverTapClient.writeRequestBody(key: key, elements: entries.lazy.map(\.body), into: &out)
     }
 }
 
