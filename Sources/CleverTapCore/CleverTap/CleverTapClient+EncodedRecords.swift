@@ -118,21 +118,24 @@ extension CleverTapClient {
     static func requestBody(key: String, elements: ArraySlice<ArraySlice<UInt8>>) -> [UInt8] {
         var body: [UInt8] = []
         body.reserveCapacity(elements.reduce(key.utf8.count + 8) { $0 + $1.count + 1 })
-        writeRequestBody(key: key, elements: elements, into: &body)
+        writeRequestBody(key: key, count: elements.count, into: &body) { index, out in
+            out.append(contentsOf: elements[elements.startIndex + index])
+        }
         return body
     }
 
-    /// Appends `requestBody(key:elements:)`'s bytes to `out`: what the dry run writes of a batch
-    /// (`RecordBatch.writeBody`) is what this client sends, by construction.
-    static func writeRequestBody<Elements: Sequence<ArraySlice<UInt8>>>(key: String, elements: Elements, into out: inout [UInt8]) {
+    /// Appends `requestBody(key:elements:)`'s bytes to `out`, `element` appending the element at
+    /// each index: what the dry run writes of a batch (`RecordBatch.writeBody`) is what this
+    /// client sends, by construction. (An index, not a sequence: a lazy map over batch entries
+    /// copied each whole entry to read its body.)
+    @inline(__always)
+    static func writeRequestBody(key: String, count: Int, into out: inout [UInt8], element: (Int, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "{"))
         JSONWriter.writeString(key, into: &out)
         out.append(contentsOf: ":[".utf8)
-        var first = true
-        for element in elements {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(contentsOf: element)
+        for index in 0..<count {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            element(index, &out)
         }
         out.append(contentsOf: "]}".utf8)
     }

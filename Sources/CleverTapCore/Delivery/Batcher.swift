@@ -56,7 +56,9 @@ public struct RecordBatch: Sendable {
     /// `{"d":[...]}` for uploads, `{"identity":[...]}` for deletes, written by the client's own rule.
     public func writeBody(into out: inout [UInt8]) {
         let key = endpoint == .upload ? CleverTapClient.uploadKey : DeleteKey.identity.rawValue
-        CleverTapClient.writeRequestBody(key: key, elements: entries.lazy.map(\.body), into: &out)
+        CleverTapClient.writeRequestBody(key: key, count: entries.count, into: &out) { index, out in
+            out.append(contentsOf: entries[index].body)
+        }
     }
 }
 
@@ -101,7 +103,7 @@ public struct Batcher: Sendable {
     public var pendingCount: Int { uploads.count + deletes.count }
 
     /// Adds a record; returns the batch it completed, if any.
-    public mutating func add(_ entry: BatchEntry, now: @autoclosure () -> ContinuousClock.Instant) -> RecordBatch? {
+    public mutating func add(_ entry: consuming BatchEntry, now: @autoclosure () -> ContinuousClock.Instant) -> RecordBatch? {
         switch entry.action.endpoint {
         case .upload:
             if uploads.isEmpty {
