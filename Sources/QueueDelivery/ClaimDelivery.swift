@@ -63,7 +63,7 @@ struct ClaimDelivery: Sendable {
         self.settings = settings
         router = PipelineRouter(pipeline: route.pipeline.compiledAgain())
         payloadSelection = FilePayload.selection(reading: router.eventSelection)
-        indexByID = Dictionary(router.subscriptions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        indexByID = router.subscriptions.indicesByID
     }
 
     /// Why a record did not go through, worst first: a retryable failure wins over nothing, a
@@ -121,9 +121,12 @@ struct ClaimDelivery: Sendable {
                                                                capturing: &spans)
                     // A dead letter fed back is retried for its subscription only: for none when
                     // this destination no longer has it.
-                    let index = only.map { indexByID[$0] }
-                    if case .some(nil) = index { return .success(()) }
-                    router.route(event, raw: spans.isEmpty ? nil : RawEvent(bytes: payload, spans: spans), only: index ?? nil,
+                    var onlyIndex: Int?
+                    if let only {
+                        guard let index = indexByID[only] else { return .success(()) }
+                        onlyIndex = index
+                    }
+                    router.route(event, raw: spans.isEmpty ? nil : RawEvent(bytes: payload, spans: spans), only: onlyIndex,
                                  into: &results, bodies: &bodies)
                     return .success(())
                 } catch { return .failure(error) }

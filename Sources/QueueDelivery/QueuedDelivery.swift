@@ -167,7 +167,7 @@ final class DeliveryTally: @unchecked Sendable {
         self.sources = sources
         self.counters = counters
         self.subscriptions = subscriptions.map(SubscriptionReport.init)
-        indexByID = Dictionary(subscriptions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        indexByID = subscriptions.indicesByID
     }
 
     func add(_ records: [ClaimedRecord], _ outcome: ClaimOutcome) {

@@ -51,7 +51,7 @@ struct ItemPreparer {
     init(router: any EventRouter) {
         self.router = router
         selection = EventDecoder.selection(reading: router.eventSelection)
-        indexByID = Dictionary(router.subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        indexByID = router.subscriptions.indicesByID
     }
 
     mutating func prepare(_ input: InputPiece) -> PreparedPiece {

@@ -17,6 +17,14 @@ public struct SubscriptionRef: Sendable, Hashable, CustomStringConvertible {
     public var description: String { name }
 }
 
+extension Array where Element == SubscriptionRef {
+    /// Each subscription's index by its id (the first, should two share one): how an id a dead
+    /// letter or an outcome names finds its subscription.
+    public var indicesByID: [String: Int] {
+        Dictionary(enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// Why a matched event produced no record for a subscription.
 public enum PipelineFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The mapping failed on this event (a computed `@path` that was not a string, …).
