@@ -19,15 +19,8 @@ extension CleverTapClient {
     /// writes it (an element of the request's `d` array, copied into the body byte for byte).
     /// Slices of one shared buffer are the cheap way to pass many.
     public func upload(encodedRecords records: [ArraySlice<UInt8>]) async -> CleverTapResult {
-        var result = CleverTapResult()
-        var stopError: CleverTapError?
-        for range in Self.chunks(records.count, size: configuration.maxRecordsPerUpload) {
-            if let stopError {
-                result.outcomes += Array(repeating: .failed(stopError), count: range.count)
-                continue
-            }
-            let body = Self.requestBody(key: Self.uploadKey, elements: records[range])
-            let exchange = await send(path: CleverTapPath.upload, body: body, what: "\(range.count) record(s)")
+        await send(records, perRequest: configuration.maxRecordsPerUpload, key: Self.uploadKey, to: CleverTapPath.upload,
+                   naming: "record(s)") { range, exchange, result in
             switch exchange.outcome {
             case .success(let answer):
                 do throws(CleverTapError) {
@@ -41,22 +34,22 @@ extension CleverTapClient {
                         configuration.logger.warning("CleverTap skipped \(rejected) of \(range.count) record(s)",
                                                      metadata: ["records": "\(range.lowerBound + 1)-\(range.upperBound)"])
                     }
+                    return nil
                 } catch {
                     result.outcomes += Array(repeating: .failed(error), count: range.count)
                     result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
                                                          httpStatus: exchange.status, error: error,
                                                          retryAfter: exchange.retryAfter))
-                    stopError = error
+                    return error
                 }
             case .failure(let error):
                 result.outcomes += Array(repeating: .failed(error), count: range.count)
                 result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
                                                      httpStatus: exchange.status, error: error,
                                                      retryAfter: exchange.retryAfter))
-                if !error.concernsOnlyThisBatch { stopError = error }
+                return error.concernsOnlyThisBatch ? nil : error
             }
         }
-        return result
     }
 
     /// Deletes the profiles with these identities, at most `maxValuesPerDelete` per request, one
@@ -78,15 +71,8 @@ extension CleverTapClient {
     /// `delete(key:values:)` for values already encoded, each a JSON string as `JSONWriter`
     /// writes it (what a User Delete record's body is).
     public func delete(key: DeleteKey, encodedValues values: [ArraySlice<UInt8>]) async -> CleverTapResult {
-        var result = CleverTapResult()
-        var stopError: CleverTapError?
-        for range in Self.chunks(values.count, size: configuration.maxValuesPerDelete) {
-            if let stopError {
-                result.outcomes += Array(repeating: .failed(stopError), count: range.count)
-                continue
-            }
-            let body = Self.requestBody(key: key.rawValue, elements: values[range])
-            let exchange = await send(path: CleverTapPath.deleteProfiles, body: body, what: "\(range.count) \(key.rawValue)(s)")
+        await send(values, perRequest: configuration.maxValuesPerDelete, key: key.rawValue, to: CleverTapPath.deleteProfiles,
+                   naming: "\(key.rawValue)(s)") { range, exchange, result in
             var failure: CleverTapError?
             switch exchange.outcome {
             case .success(let answer):
@@ -104,7 +90,25 @@ extension CleverTapClient {
             result.outcomes += Array(repeating: failure.map { .failed($0) } ?? .processed, count: range.count)
             result.requests.append(RequestReport(range: range, attempts: exchange.attempts,
                                                  httpStatus: exchange.status, error: failure, retryAfter: exchange.retryAfter))
-            if let failure, !failure.concernsOnlyThisBatch { stopError = failure }
+            return failure.flatMap { $0.concernsOnlyThisBatch ? nil : $0 }
+        }
+    }
+
+    /// Sends `elements` to `path` in order, at most `perRequest` to a request
+    /// (`requestBody(key:elements:)`), and has `account` add each request's outcomes to the
+    /// result. A request that fails for good (`account` returns its error) ends the sending: the
+    /// remaining elements are not sent and report that failure.
+    private func send(_ elements: [ArraySlice<UInt8>], perRequest: Int, key: String, to path: String, naming unit: String,
+                      account: (Range<Int>, Exchange, inout CleverTapResult) -> CleverTapError?) async -> CleverTapResult {
+        var result = CleverTapResult()
+        var stopError: CleverTapError?
+        for range in Self.chunks(elements.count, size: perRequest) {
+            if let stopError {
+                result.outcomes += Array(repeating: .failed(stopError), count: range.count)
+                continue
+            }
+            let exchange = await send(path: path, body: Self.requestBody(key: key, elements: elements[range]), what: "\(range.count) \(unit)")
+            stopError = account(range, exchange, &result)
         }
         return result
     }
