@@ -141,23 +141,19 @@ public struct DeliveryEngine: Sendable {
                                  deadLetters: deadLetters, control: control, counters: counters,
                                  pollMilliseconds: options.pollMilliseconds, workers: options.workers,
                                  parallelThreshold: options.parallelThreshold)
-        var report: DeliveryReport
-        if let onProgress {
-            report = await withTaskGroup(of: DeliveryReport?.self) { group in
+        var report = await withTaskGroup(of: Void.self) { group in
+            if let onProgress {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(250))
                         if Task.isCancelled { break }
                         onProgress(clock.now - started)
                     }
-                    return nil
                 }
-                let report = await reader.runOnThread()
-                group.cancelAll()
-                return report
             }
-        } else {
-            report = await reader.runOnThread()
+            let report = await reader.runOnThread()
+            group.cancelAll()
+            return report
         }
         let closed = deadLetters.closeAll()
         report.deadLettered = closed.count
