@@ -4,7 +4,7 @@ import Testing
 
 /// `LineSink.file` replaces an earlier run's output: a large regular file is unlinked and released
 /// in the background, anything else is truncated in place. Either way the path then holds exactly
-/// the new lines, mode 0600.
+/// the new lines.
 @Suite(.timeLimit(.minutes(1))) struct LineSinkTests {
     let oldText = String(repeating: "an earlier run's request line\n", count: (LineSink.backgroundReleaseBytes / 30) + 10)
 
@@ -19,22 +19,16 @@ import Testing
         #expect(sink.flush() == nil)
     }
 
-    @Test func aLargeOldOutputIsReplacedByANewFileOfMode0600() throws {
+    /// A large old output is released in the background (a new file, 0600, takes the name); a
+    /// small one is truncated in place (it keeps its mode).
+    @Test(arguments: [(oldLines: LineSink.backgroundReleaseBytes / 30 + 10, mode: 0o600), (oldLines: 1, mode: 0o644)])
+    func anOldOutputIsReplacedByTheNewLines(oldLines: Int, mode expected: Int) throws {
         let directory = try DeliveryTempDirectory()
-        let path = try directory.write("requests.ndjson", oldText)
+        let path = try directory.write("requests.ndjson", String(repeating: "an earlier run's request line\n", count: oldLines))
         #expect(chmod(path, 0o644) == 0)
         try writeNew(to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
-        #expect(try mode(path) == 0o600, "released in the background: a new file took the name")
-    }
-
-    @Test func aSmallOldOutputIsTruncatedInPlace() throws {
-        let directory = try DeliveryTempDirectory()
-        let path = try directory.write("requests.ndjson", "one old line\n")
-        #expect(chmod(path, 0o644) == 0)
-        try writeNew(to: path)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
-        #expect(try mode(path) == 0o644, "truncated in place")
+        #expect(try mode(path) == expected)
     }
 
     /// A name that is not the file's only one keeps pointing at what was written: a symlink is
